@@ -1,0 +1,49 @@
+// Package aims is the kernel of the SDK: the management system's records,
+// where they are kept, how they move, and the evidence that they did.
+//
+// # Storage
+//
+// Callers implement one small interface, [Store]: get, put with the
+// expected version, delete, list by kind with attribute filters and
+// key-set pagination, and append to and read a journal, every call scoped
+// to a tenant. A stale version is [ErrConflict] and writes nothing. Stores
+// that can apply several writes and journal entries atomically also
+// implement [Transactor]. The SDK ships aims/memstore (in memory) and
+// aims/sqlstore (SQLite, PostgreSQL); aims/storetest is the conformance
+// suite any implementation runs with one call.
+//
+// A [Workspace] is one tenant of a store, with the clock, id generator and
+// [Authorizer] the kernel uses. A [Collection] is the typed view of one
+// kind of record in a workspace: it validates documents, keeps their [Meta]
+// header, checks versions and journals every change.
+//
+// # Journal
+//
+// Every record change and workflow transition appends an [Entry]: who,
+// when, which record, which event, from and to which state, the record's
+// version and the SHA-256 digest of its bytes. Entries are chained per
+// tenant by SHA-256 over a canonical encoding ([EntryHash]).
+// [Workspace.Verify] walks the chain from the first entry and checks every
+// journaled record's current digest, returning the first broken link as a
+// [*ChainError]. The chain makes edits, deletions, insertions and
+// reorderings evident; it is not a signature: someone able to rewrite the
+// whole journal can rebuild it, so keep the head hash somewhere else
+// (a ticket, a commit) when that matters.
+//
+// # Workflows
+//
+// A workflow is data: a [Spec] of states, events and transitions with the
+// roles that may fire them, separation-of-duties rules ([Duty]) and guards
+// that explain a refusal. [NewMachine] validates it once; [Fire] moves a
+// stored record, checking authority through the workspace's [Authorizer],
+// and writes the record with its journal entry in one store operation.
+// A refusal is a [*TransitionError] listing every unmet rule.
+//
+// # Errors
+//
+// Errors match one of the sentinels [ErrNotFound], [ErrConflict],
+// [ErrForbidden], [ErrInvalid], [ErrTransitionDenied] or [ErrTampered]
+// under errors.Is. Bad input is a [*ValidationError] listing every problem
+// with its field path, such as `risks[3].likelihood: must be between 1 and
+// 5, got 6`.
+package aims

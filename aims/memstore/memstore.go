@@ -1,0 +1,411 @@
+package memstore
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/aimsgo/iso42001/aims"
+)
+
+// Store is an in-memory [aims.Store] and [aims.Transactor]. The zero value
+// is not usable; call [New]. It is safe for concurrent use.
+type Store struct {
+	mu      sync.RWMutex
+	tenants map[string]*space
+}
+
+type space struct {
+	kinds   map[string]*kindIndex
+	journal []aims.Entry // journal[i].Seq == i+1
+}
+
+// kindIndex holds one kind's records of a tenant: by id, and the ids in
+// ascending byte order for key-set pagination.
+type kindIndex struct {
+	recs map[string]*aims.Record
+	ids  []string
+}
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{tenants: map[string]*space{}}
+}
+
+var (
+	_ aims.Store      = (*Store)(nil)
+	_ aims.Transactor = (*Store)(nil)
+)
+
+func checkTenant(tenant string) error {
+	if !aims.ValidName(tenant) {
+		return aims.Invalid("tenant", fmt.Sprintf("must be 1-200 printable bytes, got %q", tenant))
+	}
+	return nil
+}
+
+// checkRecord validates a record's key and attribute keys.
+func checkRecord(tenant string, rec *aims.Record) error {
+	if err := aims.CheckKey(tenant, rec.Kind, rec.ID); err != nil {
+		return err
+	}
+	for k := range rec.Attrs {
+		if !aims.ValidName(k) {
+			return aims.Invalid("attrs", fmt.Sprintf("key %q must be 1-200 printable bytes", k))
+		}
+	}
+	return nil
+}
+
+func (s *Store) kind(tenant, kind string) *kindIndex {
+	t := s.tenants[tenant]
+	if t == nil {
+		return nil
+	}
+	return t.kinds[kind]
+}
+
+// lookup returns the stored record, or nil.
+func (s *Store) lookup(tenant, kind, id string) *aims.Record {
+	if k := s.kind(tenant, kind); k != nil {
+		return k.recs[id]
+	}
+	return nil
+}
+
+func clone(r *aims.Record) aims.Record {
+	return aims.Record{Kind: r.Kind, ID: r.ID, Version: r.Version, Attrs: maps.Clone(r.Attrs), Data: bytes.Clone(r.Data)}
+}
+
+// Get returns the record, or an error matching [aims.ErrNotFound].
+func (s *Store) Get(ctx context.Context, tenant, kind, id string) (aims.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return aims.Record{}, err
+	}
+	if err := aims.CheckKey(tenant, kind, id); err != nil {
+		return aims.Record{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r := s.lookup(tenant, kind, id)
+	if r == nil {
+		return aims.Record{}, aims.E("get", kind, id, aims.ErrNotFound)
+	}
+	return clone(r), nil
+}
+
+// checkVersion applies the optimistic version rule of [aims.Store.Put] and
+// [aims.Store.Delete] to the stored record cur (nil when missing).
+func checkVersion(op string, cur *aims.Record, kind, id string, expected int64) error {
+	switch {
+	case expected < 0:
+		return aims.E(op, kind, id, aims.Invalid("expected", fmt.Sprintf("must be 0 (create) or a stored version, got %d", expected)))
+	case cur == nil && expected > 0:
+		return aims.E(op, kind, id, fmt.Errorf("expected version %d of a missing record: %w", expected, aims.ErrNotFound))
+	case cur == nil:
+		return nil
+	case expected == 0:
+		return aims.E(op, kind, id, fmt.Errorf("record exists at version %d: %w", cur.Version, aims.ErrConflict))
+	case cur.Version != expected:
+		return aims.E(op, kind, id, fmt.Errorf("expected version %d, stored %d: %w", expected, cur.Version, aims.ErrConflict))
+	}
+	return nil
+}
+
+// Put writes rec if the stored version equals expected and returns the new
+// version; see [aims.Store.Put].
+func (s *Store) Put(ctx context.Context, tenant string, rec aims.Record, expected int64) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if err := checkRecord(tenant, &rec); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := ctx.Err(); err != nil { // cancelled while waiting for the lock
+		return 0, err
+	}
+	if err := checkVersion("put", s.lookup(tenant, rec.Kind, rec.ID), rec.Kind, rec.ID, expected); err != nil {
+		return 0, err
+	}
+	s.put(tenant, &rec, expected+1)
+	return expected + 1, nil
+}
+
+// put stores a copy of rec at version; the caller holds the write lock and
+// has checked the version.
+func (s *Store) put(tenant string, rec *aims.Record, version int64) {
+	t := s.tenants[tenant]
+	if t == nil {
+		t = &space{kinds: map[string]*kindIndex{}}
+		s.tenants[tenant] = t
+	}
+	k := t.kinds[rec.Kind]
+	if k == nil {
+		k = &kindIndex{recs: map[string]*aims.Record{}}
+		t.kinds[rec.Kind] = k
+	}
+	stored := clone(rec)
+	stored.Version = version
+	if _, ok := k.recs[rec.ID]; !ok {
+		i, _ := slices.BinarySearch(k.ids, rec.ID)
+		k.ids = slices.Insert(k.ids, i, rec.ID)
+	}
+	k.recs[rec.ID] = &stored
+}
+
+// Delete removes the record if its version equals expected; see
+// [aims.Store.Delete].
+func (s *Store) Delete(ctx context.Context, tenant, kind, id string, expected int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := aims.CheckKey(tenant, kind, id); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	cur := s.lookup(tenant, kind, id)
+	if cur == nil {
+		return aims.E("delete", kind, id, aims.ErrNotFound)
+	}
+	if err := checkVersion("delete", cur, kind, id, expected); err != nil {
+		return err
+	}
+	s.delete(tenant, kind, id)
+	return nil
+}
+
+// delete removes an existing record; the caller holds the write lock.
+func (s *Store) delete(tenant, kind, id string) {
+	k := s.kind(tenant, kind)
+	delete(k.recs, id)
+	if i, ok := slices.BinarySearch(k.ids, id); ok {
+		k.ids = slices.Delete(k.ids, i, i+1)
+	}
+}
+
+// List returns one page of q.Kind's records whose Attrs hold every pair of
+// q.Where, in ascending byte order of ID after q.After; see
+// [aims.Store.List].
+func (s *Store) List(ctx context.Context, tenant string, q aims.Query) (aims.Page, error) {
+	if err := ctx.Err(); err != nil {
+		return aims.Page{}, err
+	}
+	if err := checkTenant(tenant); err != nil {
+		return aims.Page{}, err
+	}
+	if !aims.ValidName(q.Kind) {
+		return aims.Page{}, aims.Invalid("kind", fmt.Sprintf("must be 1-200 printable bytes, got %q", q.Kind))
+	}
+	for k := range q.Where {
+		if !aims.ValidName(k) {
+			return aims.Page{}, aims.Invalid("where", fmt.Sprintf("key %q must be 1-200 printable bytes", k))
+		}
+	}
+	limit := aims.PageLimit(q.Limit)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	k := s.kind(tenant, q.Kind)
+	if k == nil {
+		return aims.Page{}, nil
+	}
+	// The first id strictly after the cursor.
+	i, found := slices.BinarySearch(k.ids, q.After)
+	if found {
+		i++
+	}
+	var page aims.Page
+	for ; i < len(k.ids); i++ {
+		r := k.recs[k.ids[i]]
+		if !matches(r.Attrs, q.Where) {
+			continue
+		}
+		if len(page.Records) == limit {
+			// Another match follows, so this page is not the last.
+			page.Next = page.Records[limit-1].ID
+			break
+		}
+		page.Records = append(page.Records, clone(r))
+	}
+	return page, nil
+}
+
+func matches(attrs, where map[string]string) bool {
+	for k, v := range where {
+		if got, ok := attrs[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+// checkSeqs reports whether entries may follow a journal of n entries.
+func checkSeqs(n int, entries []aims.Entry) error {
+	want := uint64(n) + 1
+	for i := range entries {
+		if entries[i].Seq != want {
+			return fmt.Errorf("append: entry %d of %d has seq %d where %d belongs (another writer appended first, or the entries do not follow each other): %w",
+				i+1, len(entries), entries[i].Seq, want, aims.ErrConflict)
+		}
+		want++
+	}
+	return nil
+}
+
+// Append adds entries to the tenant's journal, all or none; see
+// [aims.Store.Append].
+func (s *Store) Append(ctx context.Context, tenant string, entries ...aims.Entry) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkTenant(tenant); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkSeqs(s.journalLen(tenant), entries); err != nil {
+		return err
+	}
+	s.append(tenant, entries)
+	return nil
+}
+
+func (s *Store) journalLen(tenant string) int {
+	if t := s.tenants[tenant]; t != nil {
+		return len(t.journal)
+	}
+	return 0
+}
+
+// append adds checked entries; the caller holds the write lock.
+func (s *Store) append(tenant string, entries []aims.Entry) {
+	if len(entries) == 0 {
+		return
+	}
+	t := s.tenants[tenant]
+	if t == nil {
+		t = &space{kinds: map[string]*kindIndex{}}
+		s.tenants[tenant] = t
+	}
+	t.journal = append(t.journal, entries...)
+}
+
+// ReadJournal returns up to limit entries with Seq >= from, in Seq order;
+// see [aims.Store.ReadJournal].
+func (s *Store) ReadJournal(ctx context.Context, tenant string, from uint64, limit int) ([]aims.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkTenant(tenant); err != nil {
+		return nil, err
+	}
+	limit = aims.PageLimit(limit)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t := s.tenants[tenant]
+	if t == nil {
+		return nil, nil
+	}
+	start := uint64(0)
+	if from > 1 {
+		start = from - 1
+	}
+	if start >= uint64(len(t.journal)) {
+		return nil, nil
+	}
+	end := min(uint64(len(t.journal)), start+uint64(limit))
+	return slices.Clone(t.journal[start:end]), nil
+}
+
+// Head returns the tenant's last journal entry, or an error matching
+// [aims.ErrNotFound] when the journal is empty.
+func (s *Store) Head(ctx context.Context, tenant string) (aims.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return aims.Entry{}, err
+	}
+	if err := checkTenant(tenant); err != nil {
+		return aims.Entry{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t := s.tenants[tenant]
+	if t == nil || len(t.journal) == 0 {
+		return aims.Entry{}, fmt.Errorf("head of tenant %q: journal is empty: %w", tenant, aims.ErrNotFound)
+	}
+	return t.journal[len(t.journal)-1], nil
+}
+
+// Apply makes every write of b and appends its entries atomically, or
+// changes nothing; see [aims.Transactor]. Writes apply in order, so a batch
+// may create a record and update it again.
+func (s *Store) Apply(ctx context.Context, tenant string, b aims.Batch) ([]int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkTenant(tenant); err != nil {
+		return nil, err
+	}
+	for i := range b.Writes {
+		if err := checkRecord(tenant, &b.Writes[i].Record); err != nil {
+			return nil, fmt.Errorf("write %d: %w", i, err)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// Check every write against the store as the earlier writes of the
+	// batch leave it, without touching the store yet.
+	type key struct{ kind, id string }
+	staged := map[key]*aims.Record{} // nil value: deleted in this batch
+	versions := make([]int64, len(b.Writes))
+	for i := range b.Writes {
+		w := &b.Writes[i]
+		kk := key{w.Record.Kind, w.Record.ID}
+		cur, ok := staged[kk]
+		if !ok {
+			cur = s.lookup(tenant, kk.kind, kk.id)
+		}
+		op := "put"
+		if w.Delete {
+			op = "delete"
+			if cur == nil {
+				return nil, aims.E(op, kk.kind, kk.id, aims.ErrNotFound)
+			}
+		}
+		if err := checkVersion(op, cur, kk.kind, kk.id, w.Expected); err != nil {
+			return nil, err
+		}
+		if w.Delete {
+			staged[kk] = nil
+			continue
+		}
+		versions[i] = w.Expected + 1
+		staged[kk] = &aims.Record{Version: versions[i]}
+	}
+	if err := checkSeqs(s.journalLen(tenant), b.Entries); err != nil {
+		return nil, err
+	}
+	for i := range b.Writes {
+		w := &b.Writes[i]
+		if w.Delete {
+			s.delete(tenant, w.Record.Kind, w.Record.ID)
+		} else {
+			s.put(tenant, &w.Record, versions[i])
+		}
+	}
+	s.append(tenant, b.Entries)
+	return versions, nil
+}

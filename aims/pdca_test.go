@@ -1,0 +1,411 @@
+package aims_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aimsgo/iso42001/aims"
+)
+
+func noop(context.Context, *aims.Workspace) (bool, string, error) { return true, "", nil }
+
+func TestChecksAdd(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		add   []aims.Check
+		paths []string
+	}{
+		{"valid", []aims.Check{{ID: "x", Clause: "6.1.2", Gate: aims.GatePlanToDo, Run: noop}}, nil},
+		{"duplicate of registered", []aims.Check{{ID: "scope-defined", Clause: "4.3", Gate: aims.GatePlanToDo, Run: noop}}, []string{"checks[0].id"}},
+		{"duplicate in batch", []aims.Check{
+			{ID: "y", Clause: "9.2", Gate: aims.GateCheckToAct, Run: noop},
+			{ID: "y", Clause: "9.2", Gate: aims.GateCheckToAct, Run: noop},
+		}, []string{"checks[1].id"}},
+		{"everything missing", []aims.Check{{Gate: "later"}}, []string{"checks[0].id", "checks[0].clause", "checks[0].gate", "checks[0].run"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cs := aims.NewChecks()
+			if err := cs.Add(aims.KernelChecks()...); err != nil {
+				t.Fatal(err)
+			}
+			err := cs.Add(tc.add...)
+			if diff := cmp.Diff(tc.paths, problemPaths(t, err)); diff != "" {
+				t.Errorf("Add problem paths (-want +got):\n%s", diff)
+			}
+			n := len(cs.For(aims.GatePlanToDo)) + len(cs.For(aims.GateCheckToAct))
+			want := 5
+			if err == nil {
+				want += len(tc.add)
+			}
+			if n != want {
+				t.Errorf("registry holds %d checks, want %d (a refused Add registers nothing)", n, want)
+			}
+		})
+	}
+}
+
+func TestChecksForNaturalOrder(t *testing.T) {
+	t.Parallel()
+	cs := aims.NewChecks()
+	err := cs.Add(
+		aims.Check{ID: "mgmt-review", Clause: "9.3", Gate: aims.GateActToPlan, Run: noop},
+		aims.Check{ID: "corrective", Clause: "10.2", Gate: aims.GateActToPlan, Run: noop},
+		aims.Check{ID: "b", Clause: "A.10.2", Gate: aims.GateActToPlan, Run: noop},
+		aims.Check{ID: "a", Clause: "A.2.2", Gate: aims.GateActToPlan, Run: noop},
+		aims.Check{ID: "audit", Clause: "9.2", Gate: aims.GateActToPlan, Run: noop},
+		aims.Check{ID: "aa", Clause: "9.2", Gate: aims.GateActToPlan, Run: noop},
+		aims.Check{ID: "other-gate", Clause: "1", Gate: aims.GateDoToCheck, Run: noop},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range cs.For(aims.GateActToPlan) {
+		got = append(got, c.Clause+" "+c.ID)
+	}
+	want := []string{"9.2 aa", "9.2 audit", "9.3 mgmt-review", "10.2 corrective", "A.2.2 a", "A.10.2 b"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("For(act->plan) (-want +got):\n%s", diff)
+	}
+}
+
+// recPlan creates the evidence the kernel checks look for; the caller has
+// given "boss" the top-management role, who approves the AI policy.
+func recPlan(t *testing.T, ws *aims.Workspace) {
+	t.Helper()
+	ctx := t.Context()
+	recAssign(t, ws, "ana", aims.RoleAIMSManager, aims.RoleApprover)
+	if err := aims.AISystems(ws).Create(ctx, "ana", validSystem()); err != nil {
+		t.Fatal(err)
+	}
+	scope := validScope()
+	if err := aims.Scopes(ws).Create(ctx, "ana", scope); err != nil {
+		t.Fatal(err)
+	}
+	docs := aims.NewDocuments(ws)
+	pol := &aims.DocumentedInfo{Title: "AI policy", Type: aims.DocPolicy, AIPolicy: true, Text: "We use AI responsibly."}
+	if err := docs.Create(ctx, "ana", pol); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := docs.Submit(ctx, "ana", pol.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := docs.Approve(ctx, "boss", pol.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := aims.Objectives(ws).Create(ctx, "ana", validObjective()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func blockingRules(st aims.Status) []string {
+	var out []string
+	for _, r := range st.Blocking {
+		out = append(out, r.Clause+" "+r.ID)
+	}
+	return out
+}
+
+func TestPDCAStatusFreshWorkspace(t *testing.T) {
+	t.Parallel()
+	ws := recWorkspace(t)
+	pd := aims.NewPDCA(ws, nil)
+	st, err := pd.Status(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := aims.Status{
+		Cycle: 1, Phase: aims.PhasePlan, Next: aims.PhaseDo, Gate: aims.GatePlanToDo, Ready: false,
+		Checks: []aims.CheckResult{
+			{ID: "ai-system-inventory", Clause: "4.3", Title: "AI systems inventoried", Detail: "the AI system inventory is empty"},
+			{ID: "scope-defined", Clause: "4.3", Title: "AIMS scope defined", Detail: "no AIMS scope is recorded"},
+			{ID: "ai-policy", Clause: "5.2", Title: "AI policy approved", Detail: "no AI policy is approved or published"},
+			{ID: "roles-assigned", Clause: "5.3", Title: "Roles and responsibilities assigned", Detail: "no roles are assigned"},
+			{ID: "ai-objectives", Clause: "6.2", Title: "AI objectives set", Detail: "no AI objectives are set"},
+		},
+	}
+	want.Blocking = want.Checks
+	if diff := cmp.Diff(want, st); diff != "" {
+		t.Errorf("Status (-want +got):\n%s", diff)
+	}
+	// Status does not write.
+	if h, err := ws.Store().Head(t.Context(), ws.Tenant()); !errors.Is(err, aims.ErrNotFound) {
+		t.Errorf("journal head after Status = %+v, %v; want an empty journal", h, err)
+	}
+}
+
+func TestPDCAScopeReferencesInventory(t *testing.T) {
+	t.Parallel()
+	ws := recWorkspace(t)
+	s := validScope()
+	s.AISystems = []string{"ghost"}
+	if err := aims.Scopes(ws).Create(t.Context(), "ana", s); err != nil {
+		t.Fatal(err)
+	}
+	st, err := aims.NewPDCA(ws, nil).Status(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := aims.CheckResult{ID: "scope-defined", Clause: "4.3", Title: "AIMS scope defined",
+		Detail: `scope aims-scope names AI system "ghost", which is not in the inventory`}
+	if diff := cmp.Diff(want, st.Checks[1]); diff != "" {
+		t.Errorf("scope check (-want +got):\n%s", diff)
+	}
+}
+
+func TestPDCAAdvance(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	ws := recWorkspace(t)
+	cs := aims.NewChecks()
+	if err := cs.Add(aims.KernelChecks()...); err != nil {
+		t.Fatal(err)
+	}
+	reviewed := false
+	if err := cs.Add(aims.Check{ID: "management-review", Clause: "9.3", Title: "Management review held", Gate: aims.GateActToPlan,
+		Run: func(context.Context, *aims.Workspace) (bool, string, error) {
+			if !reviewed {
+				return false, "no management review this cycle", nil
+			}
+			return true, "held", nil
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	pd := aims.NewPDCA(ws, cs)
+
+	// Nothing planned: refused, every failing check listed clause by clause.
+	recAssign(t, ws, "boss", aims.RoleTopManagement)
+	_, err := pd.Advance(ctx, "boss")
+	if !errors.Is(err, aims.ErrTransitionDenied) {
+		t.Fatalf("Advance(empty plan) = %v, want ErrTransitionDenied", err)
+	}
+	var te *aims.TransitionError
+	if !errors.As(err, &te) {
+		t.Fatalf("Advance error %T is not a *TransitionError", err)
+	}
+	wantUnmet := []aims.Unmet{
+		{Rule: "4.3 ai-system-inventory", Reason: "the AI system inventory is empty"},
+		{Rule: "4.3 scope-defined", Reason: "no AIMS scope is recorded"},
+		{Rule: "5.2 ai-policy", Reason: "no AI policy is approved or published"},
+		{Rule: "6.2 ai-objectives", Reason: "no AI objectives are set"},
+	}
+	if diff := cmp.Diff(wantUnmet, te.Unmet); diff != "" {
+		t.Errorf("Unmet (-want +got):\n%s", diff)
+	}
+
+	recPlan(t, ws)
+	st, err := pd.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Ready || len(st.Blocking) != 0 || len(st.Checks) != 5 {
+		t.Errorf("Status after planning: ready %v, blocking %v, %d checks", st.Ready, blockingRules(st), len(st.Checks))
+	}
+
+	// Authority: an actor without top-management or aims-manager.
+	recAssign(t, ws, "eve", aims.RoleApprover)
+	if _, err := pd.Advance(ctx, "eve"); !errors.Is(err, aims.ErrForbidden) {
+		t.Fatalf("Advance by eve = %v, want ErrForbidden", err)
+	}
+
+	c, err := pd.Advance(ctx, "boss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Phase() != aims.PhaseDo || c.Number != 1 {
+		t.Errorf("after plan->do: phase %s cycle %d", c.Phase(), c.Number)
+	}
+	for _, want := range []aims.Phase{aims.PhaseCheck, aims.PhaseAct} {
+		if c, err = pd.Advance(ctx, "ana"); err != nil {
+			t.Fatal(err)
+		}
+		if c.Phase() != want {
+			t.Errorf("phase %s, want %s", c.Phase(), want)
+		}
+	}
+	st, err = pd.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"9.3 management-review"}, blockingRules(st)); diff != "" {
+		t.Errorf("blocking at act->plan (-want +got):\n%s", diff)
+	}
+	if _, err := pd.Advance(ctx, "ana"); !errors.Is(err, aims.ErrTransitionDenied) {
+		t.Fatalf("Advance without management review = %v, want ErrTransitionDenied", err)
+	}
+	reviewed = true
+	c, err = pd.Advance(ctx, "ana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Phase() != aims.PhasePlan || c.Number != 2 {
+		t.Errorf("after act->plan: phase %s cycle %d, want plan 2", c.Phase(), c.Number)
+	}
+
+	rep, err := ws.Verify(ctx)
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	// The cycle's journal: create, then four passages.
+	var events []string
+	entries, err := ws.Store().ReadJournal(ctx, ws.Tenant(), 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Kind == aims.KindCycle {
+			events = append(events, e.Event+":"+e.From+">"+e.To)
+		}
+	}
+	want := []string{"create:>plan", "plan->do:plan>do", "do->check:do>check", "check->act:check>act", "act->plan:act>plan"}
+	if diff := cmp.Diff(want, events); diff != "" {
+		t.Errorf("cycle journal (-want +got):\n%s", diff)
+	}
+	if rep.Entries != len(entries) {
+		t.Errorf("Verify checked %d entries, journal has %d", rep.Entries, len(entries))
+	}
+}
+
+func TestPDCACheckError(t *testing.T) {
+	t.Parallel()
+	ws := recWorkspace(t)
+	recAssign(t, ws, "boss", aims.RoleTopManagement)
+	broken := errors.New("metrics service down")
+	cs := aims.NewChecks()
+	if err := cs.Add(aims.Check{ID: "metrics", Clause: "9.1", Gate: aims.GatePlanToDo,
+		Run: func(context.Context, *aims.Workspace) (bool, string, error) { return false, "", broken }}); err != nil {
+		t.Fatal(err)
+	}
+	pd := aims.NewPDCA(ws, cs)
+	if _, err := pd.Status(t.Context()); !errors.Is(err, broken) {
+		t.Errorf("Status = %v, want the check's error", err)
+	}
+	_, err := pd.Advance(t.Context(), "boss")
+	if !errors.Is(err, broken) || errors.Is(err, aims.ErrTransitionDenied) {
+		t.Errorf("Advance = %v, want the check's error, not a refusal", err)
+	}
+	c, err := pd.Current(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Phase() != aims.PhasePlan || c.Version != 1 {
+		t.Errorf("cycle after failed Advance: phase %s version %d, want plan 1", c.Phase(), c.Version)
+	}
+}
+
+func TestPDCACurrent(t *testing.T) {
+	t.Parallel()
+	ws := recWorkspace(t)
+	pd := aims.NewPDCA(ws, nil)
+	c, err := pd.Current(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &aims.Cycle{
+		Meta: aims.Meta{Kind: aims.KindCycle, SchemaVersion: 1, ID: aims.CycleID, Version: 1, State: "plan", Workflow: "pdca@1",
+			CreatedAt: recClock, CreatedBy: "system", UpdatedAt: recClock, UpdatedBy: "system"},
+		Number: 1, Started: recClock, PhaseStarted: recClock,
+	}
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("Current (-want +got):\n%s", diff)
+	}
+	again, err := pd.Current(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(c, again); diff != "" {
+		t.Errorf("second Current (-first +second):\n%s", diff)
+	}
+}
+
+func TestPDCAMermaid(t *testing.T) {
+	t.Parallel()
+	m, err := aims.NewPDCA(recWorkspace(t), nil).Mermaid()
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "pdca-workflow.mmd", m)
+}
+
+func TestPhaseNextAndGate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		p    aims.Phase
+		next aims.Phase
+		gate aims.Gate
+	}{
+		{aims.PhasePlan, aims.PhaseDo, aims.GatePlanToDo},
+		{aims.PhaseDo, aims.PhaseCheck, aims.GateDoToCheck},
+		{aims.PhaseCheck, aims.PhaseAct, aims.GateCheckToAct},
+		{aims.PhaseAct, aims.PhasePlan, aims.GateActToPlan},
+		{"review", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.p), func(t *testing.T) {
+			t.Parallel()
+			if got := tc.p.Next(); got != tc.next {
+				t.Errorf("Next() = %q, want %q", got, tc.next)
+			}
+			if got := aims.GateFrom(tc.p); got != tc.gate {
+				t.Errorf("GateFrom() = %q, want %q", got, tc.gate)
+			}
+		})
+	}
+}
+
+// BenchmarkPDCAStatus measures a readiness evaluation over a planned
+// workspace; BenchmarkPDCAStatusBaseline reads the same records with bare
+// store lists, the least any status could cost.
+func BenchmarkPDCAStatus(b *testing.B) {
+	ws := benchPlanned(b)
+	pd := aims.NewPDCA(ws, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := pd.Status(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPDCAStatusBaseline(b *testing.B) {
+	ws := benchPlanned(b)
+	kinds := []string{aims.KindCycle, aims.KindScope, aims.KindAISystem, aims.KindDocument, aims.KindRoleAssignment, aims.KindObjective}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, k := range kinds {
+			if _, err := ws.Store().List(b.Context(), ws.Tenant(), aims.Query{Kind: k, Limit: 1}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func benchPlanned(b *testing.B) *aims.Workspace {
+	b.Helper()
+	ws := recWorkspace(b)
+	ctx := b.Context()
+	recAssign(b, ws, "boss", aims.RoleTopManagement)
+	if err := aims.AISystems(ws).Create(ctx, "ana", validSystem()); err != nil {
+		b.Fatal(err)
+	}
+	if err := aims.Scopes(ws).Create(ctx, "ana", validScope()); err != nil {
+		b.Fatal(err)
+	}
+	d := validDoc()
+	d.State, d.Approver, d.ContentDigest = string(aims.DocApproved), "boss", d.ContentSum()
+	d.ApprovedAt = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := aims.DocumentedInfos(ws).Create(ctx, "ana", d); err != nil {
+		b.Fatal(err)
+	}
+	if err := aims.Objectives(ws).Create(ctx, "ana", validObjective()); err != nil {
+		b.Fatal(err)
+	}
+	return ws
+}

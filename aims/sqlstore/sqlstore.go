@@ -1,0 +1,793 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aimsgo/iso42001/aims"
+)
+
+// Store is an [aims.Store] and [aims.Transactor] on a database/sql
+// database. It is safe for concurrent use, and for use by several
+// processes sharing one database. It does not own the *sql.DB: the caller
+// opens it, tunes its pool and closes it after the last call.
+type Store struct {
+	db       *sql.DB
+	dialect  Dialect
+	q        [numQueries]string
+	txOpts   *sql.TxOptions
+	migrated atomic.Bool // set once the schema was seen at SchemaVersion
+}
+
+var (
+	_ aims.Store      = (*Store)(nil)
+	_ aims.Transactor = (*Store)(nil)
+)
+
+// queryID names one of the store's fixed statements.
+type queryID int
+
+const (
+	qGet queryID = iota
+	qVersion
+	qInsert
+	qUpdate
+	qDelete
+	qDeleteAttrs
+	qInsertAttr
+	qMaxSeq
+	qInsertEntry
+	qReadJournal
+	qHead
+	numQueries
+)
+
+const entryColumns = `seq, time, actor, kind, id, event, from_state, to_state, version, digest, prev, hash`
+
+// queryText is every fixed statement with ? placeholders; [New] rebinds
+// them for the dialect once.
+var queryText = [numQueries]string{
+	qGet:         `SELECT version, attrs, data FROM ` + tableRecords + ` WHERE tenant = ? AND kind = ? AND id = ?`,
+	qVersion:     `SELECT version FROM ` + tableRecords + ` WHERE tenant = ? AND kind = ? AND id = ?`,
+	qInsert:      `INSERT INTO ` + tableRecords + ` (tenant, kind, id, version, attrs, data) VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (tenant, kind, id) DO NOTHING`,
+	qUpdate:      `UPDATE ` + tableRecords + ` SET version = ?, attrs = ?, data = ? WHERE tenant = ? AND kind = ? AND id = ? AND version = ?`,
+	qDelete:      `DELETE FROM ` + tableRecords + ` WHERE tenant = ? AND kind = ? AND id = ? AND version = ?`,
+	qDeleteAttrs: `DELETE FROM ` + tableAttrs + ` WHERE tenant = ? AND kind = ? AND id = ?`,
+	qInsertAttr:  `INSERT INTO ` + tableAttrs + ` (tenant, kind, id, name, value) VALUES (?, ?, ?, ?, ?)`,
+	qMaxSeq:      `SELECT COALESCE(MAX(seq), 0) FROM ` + tableJournal + ` WHERE tenant = ?`,
+	qInsertEntry: `INSERT INTO ` + tableJournal + ` (tenant, ` + entryColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	qReadJournal: `SELECT ` + entryColumns + ` FROM ` + tableJournal + ` WHERE tenant = ? AND seq >= ? ORDER BY seq LIMIT ?`,
+	qHead:        `SELECT ` + entryColumns + ` FROM ` + tableJournal + ` WHERE tenant = ? ORDER BY seq DESC LIMIT 1`,
+}
+
+// New returns a store on db for dialect. It does no I/O: call
+// [Store.Migrate] before the first operation (until then every operation
+// returns [ErrNotMigrated]), or use [Open].
+func New(db *sql.DB, dialect Dialect) (*Store, error) {
+	if db == nil {
+		return nil, aims.Invalid("db", "is required")
+	}
+	if !dialect.Valid() {
+		return nil, aims.Invalid("dialect", fmt.Sprintf("must be %q or %q, got %q", SQLite, Postgres, dialect))
+	}
+	s := &Store{db: db, dialect: dialect}
+	for i, q := range queryText {
+		s.q[i] = dialect.rebind(q)
+	}
+	if dialect == Postgres {
+		// The conditional UPDATE and INSERT ... ON CONFLICT DO NOTHING are
+		// exact under READ COMMITTED: a writer that waited on a row lock
+		// re-reads the row before deciding.
+		s.txOpts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	return s, nil
+}
+
+// Open returns a store on db for dialect with its schema migrated to
+// [SchemaVersion]; see [Store.Migrate].
+func Open(ctx context.Context, db *sql.DB, dialect Dialect) (*Store, error) {
+	s, err := New(db, dialect)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect returns the store's dialect.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Retry bounds for lock contention (SQLite busy, PostgreSQL serialization
+// failures and deadlocks). SQLite's busy_timeout does most of the waiting;
+// these cover the cases it cannot, such as a deferred transaction that must
+// restart to see another writer's commit.
+const (
+	maxAttempts  = 40
+	firstBackoff = time.Millisecond
+	maxBackoff   = 100 * time.Millisecond
+)
+
+// retry runs fn until it succeeds, fails with an error that is not lock
+// contention, the attempts run out or ctx ends. fn must be a whole
+// transaction, safe to run again.
+func (s *Store) retry(ctx context.Context, fn func() error) error {
+	backoff := firstBackoff
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || attempt == maxAttempts || ctx.Err() != nil || s.dialect.classify(err) != classRetry {
+			return err
+		}
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		backoff = min(2*backoff, maxBackoff)
+	}
+}
+
+// inTx runs fn in one transaction, retried on lock contention. Anything fn
+// wrote is rolled back when it or the commit fails.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.retry(ctx, func() error {
+		tx, err := s.db.BeginTx(ctx, s.txOpts)
+		if err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+		return tx.Commit()
+	})
+}
+
+// fail turns what an operation returned into the store's error: category
+// errors unchanged, a cancelled context as ctx.Err(), a missing table as
+// [ErrNotMigrated], a unique violation as [aims.ErrConflict], anything else
+// wrapped with the operation.
+func (s *Store) fail(ctx context.Context, op, kind, id string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, aims.ErrConflict), errors.Is(err, aims.ErrNotFound), errors.Is(err, aims.ErrInvalid),
+		errors.Is(err, ErrNotMigrated):
+		return err
+	case ctx.Err() != nil:
+		return fmt.Errorf("sqlstore: %s: %w", op, ctx.Err())
+	}
+	switch s.dialect.classify(err) {
+	case classNoTable:
+		return fmt.Errorf("sqlstore: %s: %w (%v)", op, ErrNotMigrated, err)
+	case classUnique:
+		return aims.E(op, kind, id, fmt.Errorf("a concurrent writer got there first (%v): %w", err, aims.ErrConflict))
+	}
+	if kind != "" || id != "" {
+		return fmt.Errorf("sqlstore: %s %s/%s: %w", op, kind, id, err)
+	}
+	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}
+
+// storable reports whether a text value can be stored by every dialect:
+// PostgreSQL's TEXT holds only valid UTF-8 without NUL bytes.
+func storable(v string) bool {
+	return utf8.ValidString(v) && strings.IndexByte(v, 0) < 0
+}
+
+func checkTenant(tenant string) error {
+	if !aims.ValidName(tenant) {
+		return aims.Invalid("tenant", fmt.Sprintf("must be 1-200 printable bytes, got %q", tenant))
+	}
+	return nil
+}
+
+// checkRecord validates a record's key and attributes.
+func checkRecord(tenant string, rec *aims.Record) error {
+	if err := aims.CheckKey(tenant, rec.Kind, rec.ID); err != nil {
+		return err
+	}
+	var p aims.Problems
+	for k, v := range rec.Attrs {
+		if !aims.ValidName(k) {
+			p.Addf("attrs", "key %q must be 1-200 printable bytes", k)
+		} else if !storable(v) {
+			p.Addf("attrs["+k+"]", "value must be valid UTF-8 without NUL bytes, got %q", v)
+		}
+	}
+	return p.Err()
+}
+
+func checkExpected(op, kind, id string, expected int64) error {
+	if expected < 0 {
+		return aims.E(op, kind, id, aims.Invalid("expected", fmt.Sprintf("must be 0 (create) or a stored version, got %d", expected)))
+	}
+	return nil
+}
+
+// checkEntries validates what a journal row can hold: text every dialect
+// stores, and a time whose RFC 3339 form parses back (years 0-9999).
+func checkEntries(entries []aims.Entry) error {
+	var p aims.Problems
+	for i := range entries {
+		e := &entries[i]
+		for _, f := range [...]struct{ name, v string }{
+			{"actor", e.Actor}, {"kind", e.Kind}, {"id", e.ID}, {"event", e.Event}, {"from", e.From},
+			{"to", e.To}, {"digest", e.Digest}, {"prev", e.Prev}, {"hash", e.Hash},
+		} {
+			if !storable(f.v) {
+				p.Addf(fmt.Sprintf("entries[%d].%s", i, f.name), "must be valid UTF-8 without NUL bytes, got %q", f.v)
+			}
+		}
+		if y := e.Time.UTC().Year(); y < 0 || y > 9999 {
+			p.Addf(fmt.Sprintf("entries[%d].time", i), "year must be between 0 and 9999, got %d", y)
+		}
+		if e.Seq > math.MaxInt64 {
+			p.Addf(fmt.Sprintf("entries[%d].seq", i), "must be at most %d, got %d", int64(math.MaxInt64), e.Seq)
+		}
+	}
+	return p.Err()
+}
+
+// encodeAttrs returns the JSON object kept beside the data, so that a Get
+// or List reads a record in one row; the empty string when there are none.
+func encodeAttrs(attrs map[string]string) (string, error) {
+	if len(attrs) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(attrs)
+	return string(b), err
+}
+
+// decodeAttrs reads what encodeAttrs wrote. The common case, an object of
+// plain strings without escapes, is parsed here without copying (keys and
+// values share s's bytes); anything else goes to encoding/json.
+func decodeAttrs(s string) (map[string]string, error) {
+	if s == "" {
+		return nil, nil
+	}
+	if m, ok := decodePlainAttrs(s); ok {
+		return m, nil
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, fmt.Errorf("stored attributes are corrupt: %w", err)
+	}
+	return m, nil
+}
+
+// decodePlainAttrs parses {"k":"v",...} with no whitespace and no escaped,
+// control or invalid UTF-8 characters in the strings; ok is false for any
+// other input, which encoding/json then decodes (or refuses).
+func decodePlainAttrs(s string) (m map[string]string, ok bool) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, false
+	}
+	rest := s[1 : len(s)-1]
+	m = make(map[string]string, strings.Count(rest, `":"`))
+	for {
+		var k, v string
+		if k, rest, ok = plainString(rest); !ok || rest == "" || rest[0] != ':' {
+			return nil, false
+		}
+		if v, rest, ok = plainString(rest[1:]); !ok {
+			return nil, false
+		}
+		m[k] = v
+		if rest == "" {
+			return m, true
+		}
+		if rest[0] != ',' {
+			return nil, false
+		}
+		rest = rest[1:]
+	}
+}
+
+// plainString splits a leading JSON string without escapes off s.
+func plainString(s string) (v, rest string, ok bool) {
+	if s == "" || s[0] != '"' {
+		return "", "", false
+	}
+	end := strings.IndexByte(s[1:], '"')
+	if end < 0 {
+		return "", "", false
+	}
+	v = s[1 : 1+end]
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c == '\\' {
+			return "", "", false
+		}
+	}
+	if !utf8.ValidString(v) {
+		return "", "", false
+	}
+	return v, s[2+end:], true
+}
+
+// Get returns the record, or an error matching [aims.ErrNotFound].
+func (s *Store) Get(ctx context.Context, tenant, kind, id string) (aims.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return aims.Record{}, err
+	}
+	if err := aims.CheckKey(tenant, kind, id); err != nil {
+		return aims.Record{}, err
+	}
+	if err := s.ready(ctx); err != nil {
+		return aims.Record{}, err
+	}
+	rec := aims.Record{Kind: kind, ID: id}
+	var attrs string
+	err := s.retry(ctx, func() error {
+		return s.db.QueryRowContext(ctx, s.q[qGet], tenant, kind, id).Scan(&rec.Version, &attrs, &rec.Data)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return aims.Record{}, aims.E("get", kind, id, aims.ErrNotFound)
+	}
+	if err != nil {
+		return aims.Record{}, s.fail(ctx, "get", kind, id, err)
+	}
+	if rec.Attrs, err = decodeAttrs(attrs); err != nil {
+		return aims.Record{}, fmt.Errorf("sqlstore: get %s/%s: %w", kind, id, err)
+	}
+	return rec, nil
+}
+
+// Put writes rec if the stored version equals expected and returns the new
+// version; see [aims.Store.Put]. It runs in one transaction: a conditional
+// UPDATE (or an INSERT that does nothing on an existing key) whose row
+// count decides between success, [aims.ErrConflict] and
+// [aims.ErrNotFound], then the attribute rows.
+func (s *Store) Put(ctx context.Context, tenant string, rec aims.Record, expected int64) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if err := checkRecord(tenant, &rec); err != nil {
+		return 0, err
+	}
+	if err := checkExpected("put", rec.Kind, rec.ID, expected); err != nil {
+		return 0, err
+	}
+	attrs, err := encodeAttrs(rec.Attrs)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.ready(ctx); err != nil {
+		return 0, err
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		w := writer{s: s, tx: tx}
+		return w.put(ctx, tenant, &rec, attrs, expected)
+	})
+	if err != nil {
+		return 0, s.fail(ctx, "put", rec.Kind, rec.ID, err)
+	}
+	return expected + 1, nil
+}
+
+// Delete removes the record if its version equals expected; see
+// [aims.Store.Delete].
+func (s *Store) Delete(ctx context.Context, tenant, kind, id string, expected int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := aims.CheckKey(tenant, kind, id); err != nil {
+		return err
+	}
+	if err := checkExpected("delete", kind, id, expected); err != nil {
+		return err
+	}
+	if err := s.ready(ctx); err != nil {
+		return err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		w := writer{s: s, tx: tx}
+		return w.delete(ctx, tenant, kind, id, expected)
+	})
+	return s.fail(ctx, "delete", kind, id, err)
+}
+
+// List returns one page of q.Kind's records whose Attrs hold every pair of
+// q.Where, in ascending byte order of ID after q.After; see
+// [aims.Store.List]. Each filter pair is an EXISTS on the attribute
+// table's (tenant, kind, name, value) index; the page is read in one
+// statement, so it is one consistent snapshot.
+func (s *Store) List(ctx context.Context, tenant string, q aims.Query) (aims.Page, error) {
+	if err := ctx.Err(); err != nil {
+		return aims.Page{}, err
+	}
+	if err := checkTenant(tenant); err != nil {
+		return aims.Page{}, err
+	}
+	var p aims.Problems
+	if !aims.ValidName(q.Kind) {
+		p.Addf("kind", "must be 1-200 printable bytes, got %q", q.Kind)
+	}
+	if !storable(q.After) {
+		p.Addf("after", "must be valid UTF-8 without NUL bytes, got %q", q.After)
+	}
+	keys := make([]string, 0, len(q.Where))
+	for k, v := range q.Where {
+		if !aims.ValidName(k) {
+			p.Addf("where", "key %q must be 1-200 printable bytes", k)
+		} else if !storable(v) {
+			p.Addf("where["+k+"]", "value must be valid UTF-8 without NUL bytes, got %q", v)
+		}
+		keys = append(keys, k)
+	}
+	if err := p.Err(); err != nil {
+		return aims.Page{}, err
+	}
+	if err := s.ready(ctx); err != nil {
+		return aims.Page{}, err
+	}
+	limit := aims.PageLimit(q.Limit)
+	slices.Sort(keys) // the same filter set always makes the same statement
+
+	var b strings.Builder
+	b.WriteString(`SELECT r.id, r.version, r.attrs, r.data FROM ` + tableRecords + ` r WHERE r.tenant = ? AND r.kind = ? AND r.id > ?`)
+	args := make([]any, 0, 4+2*len(keys))
+	args = append(args, tenant, q.Kind, q.After)
+	for _, k := range keys {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM ` + tableAttrs + ` a WHERE a.tenant = r.tenant AND a.kind = r.kind AND a.id = r.id AND a.name = ? AND a.value = ?)`)
+		args = append(args, k, q.Where[k])
+	}
+	// One row more than the page tells whether another page follows.
+	b.WriteString(` ORDER BY r.id LIMIT ?`)
+	args = append(args, limit+1)
+	query := s.dialect.rebind(b.String())
+
+	var page aims.Page
+	err := s.retry(ctx, func() error {
+		page = aims.Page{}
+		rows, err := s.db.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			rec := aims.Record{Kind: q.Kind}
+			var attrs string
+			if err := rows.Scan(&rec.ID, &rec.Version, &attrs, &rec.Data); err != nil {
+				return err
+			}
+			if rec.Attrs, err = decodeAttrs(attrs); err != nil {
+				return fmt.Errorf("record %s/%s: %w", q.Kind, rec.ID, err)
+			}
+			page.Records = append(page.Records, rec)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return aims.Page{}, s.fail(ctx, "list", q.Kind, "", err)
+	}
+	if len(page.Records) > limit {
+		page.Records = page.Records[:limit]
+		page.Next = page.Records[limit-1].ID
+	}
+	return page, nil
+}
+
+// Append adds entries to the tenant's journal, all or none; see
+// [aims.Store.Append]. In one transaction it reads the head's Seq and
+// inserts the entries if they follow it; a concurrent appender that wins
+// the same Seq makes the primary key refuse the loser with
+// [aims.ErrConflict].
+func (s *Store) Append(ctx context.Context, tenant string, entries ...aims.Entry) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkTenant(tenant); err != nil {
+		return err
+	}
+	if err := checkEntries(entries); err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if err := s.ready(ctx); err != nil {
+		return err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		w := writer{s: s, tx: tx, prepare: len(entries) > 2}
+		defer w.close()
+		return w.append(ctx, tenant, entries)
+	})
+	return s.fail(ctx, "append", "", "", err)
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+func scanEntry(sc scanner) (aims.Entry, error) {
+	var e aims.Entry
+	var seq int64
+	var ts string
+	if err := sc.Scan(&seq, &ts, &e.Actor, &e.Kind, &e.ID, &e.Event, &e.From, &e.To, &e.Version, &e.Digest, &e.Prev, &e.Hash); err != nil {
+		return aims.Entry{}, err
+	}
+	t, err := time.Parse(time.RFC3339Nano, ts)
+	if err != nil {
+		return aims.Entry{}, fmt.Errorf("journal entry %d: stored time %q is corrupt: %w", seq, ts, err)
+	}
+	e.Seq, e.Time = uint64(seq), t
+	return e, nil
+}
+
+// ReadJournal returns up to limit entries with Seq >= from, in Seq order;
+// see [aims.Store.ReadJournal].
+func (s *Store) ReadJournal(ctx context.Context, tenant string, from uint64, limit int) ([]aims.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkTenant(tenant); err != nil {
+		return nil, err
+	}
+	if from > math.MaxInt64 { // no stored Seq is that high
+		return nil, nil
+	}
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	limit = aims.PageLimit(limit)
+	var out []aims.Entry
+	err := s.retry(ctx, func() error {
+		out = nil
+		rows, err := s.db.QueryContext(ctx, s.q[qReadJournal], tenant, int64(from), limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			e, err := scanEntry(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, s.fail(ctx, "read journal", "", "", err)
+	}
+	return out, nil
+}
+
+// Head returns the tenant's last journal entry, or an error matching
+// [aims.ErrNotFound] when the journal is empty.
+func (s *Store) Head(ctx context.Context, tenant string) (aims.Entry, error) {
+	if err := ctx.Err(); err != nil {
+		return aims.Entry{}, err
+	}
+	if err := checkTenant(tenant); err != nil {
+		return aims.Entry{}, err
+	}
+	if err := s.ready(ctx); err != nil {
+		return aims.Entry{}, err
+	}
+	var e aims.Entry
+	err := s.retry(ctx, func() error {
+		var err error
+		e, err = scanEntry(s.db.QueryRowContext(ctx, s.q[qHead], tenant))
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return aims.Entry{}, fmt.Errorf("head of tenant %q: journal is empty: %w", tenant, aims.ErrNotFound)
+	}
+	if err != nil {
+		return aims.Entry{}, s.fail(ctx, "head", "", "", err)
+	}
+	return e, nil
+}
+
+// Apply makes every write of b and appends its entries in one transaction,
+// or changes nothing; see [aims.Transactor]. Writes apply in order, so a
+// batch may create a record and update it again. Statements are prepared
+// once per batch.
+func (s *Store) Apply(ctx context.Context, tenant string, b aims.Batch) ([]int64, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkTenant(tenant); err != nil {
+		return nil, err
+	}
+	attrs := make([]string, len(b.Writes))
+	for i := range b.Writes {
+		w := &b.Writes[i]
+		op := "put"
+		if w.Delete {
+			op = "delete"
+		}
+		err := checkRecord(tenant, &w.Record)
+		if err == nil {
+			err = checkExpected(op, w.Record.Kind, w.Record.ID, w.Expected)
+		}
+		if err == nil && !w.Delete {
+			attrs[i], err = encodeAttrs(w.Record.Attrs)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("write %d: %w", i, err)
+		}
+	}
+	if err := checkEntries(b.Entries); err != nil {
+		return nil, err
+	}
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	versions := make([]int64, len(b.Writes))
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		w := writer{s: s, tx: tx, prepare: len(b.Writes)+len(b.Entries) > 2}
+		defer w.close()
+		for i := range b.Writes {
+			bw := &b.Writes[i]
+			if bw.Delete {
+				if err := w.delete(ctx, tenant, bw.Record.Kind, bw.Record.ID, bw.Expected); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := w.put(ctx, tenant, &bw.Record, attrs[i], bw.Expected); err != nil {
+				return err
+			}
+			versions[i] = bw.Expected + 1
+		}
+		if len(b.Entries) == 0 {
+			return nil
+		}
+		return w.append(ctx, tenant, b.Entries)
+	})
+	if err != nil {
+		return nil, s.fail(ctx, "apply", "", "", err)
+	}
+	return versions, nil
+}
+
+// writer runs the statements of one write transaction, preparing each
+// statement once when prepare is set (batches) and executing the text
+// directly otherwise (one round trip fewer for a single write).
+type writer struct {
+	s       *Store
+	tx      *sql.Tx
+	prepare bool
+	stmts   [numQueries]*sql.Stmt
+}
+
+func (w *writer) exec(ctx context.Context, q queryID, args ...any) (sql.Result, error) {
+	if !w.prepare {
+		return w.tx.ExecContext(ctx, w.s.q[q], args...)
+	}
+	st := w.stmts[q]
+	if st == nil {
+		var err error
+		if st, err = w.tx.PrepareContext(ctx, w.s.q[q]); err != nil {
+			return nil, err
+		}
+		w.stmts[q] = st
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (w *writer) close() {
+	for _, st := range w.stmts {
+		if st != nil {
+			_ = st.Close()
+		}
+	}
+}
+
+// affected returns the row count of an exec.
+func affected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// version returns the stored version of a record, or 0 when it is missing.
+func (w *writer) version(ctx context.Context, tenant, kind, id string) (int64, error) {
+	var v int64
+	err := w.tx.QueryRowContext(ctx, w.s.q[qVersion], tenant, kind, id).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return v, err
+}
+
+// refused explains a write whose conditional statement touched no row.
+func (w *writer) refused(ctx context.Context, op, tenant, kind, id string, expected int64) error {
+	cur, err := w.version(ctx, tenant, kind, id)
+	switch {
+	case err != nil:
+		return err
+	case cur == 0 && expected > 0, cur == 0 && op == "delete":
+		return aims.E(op, kind, id, fmt.Errorf("expected version %d of a missing record: %w", expected, aims.ErrNotFound))
+	case expected == 0:
+		return aims.E(op, kind, id, fmt.Errorf("record exists at version %d: %w", cur, aims.ErrConflict))
+	}
+	return aims.E(op, kind, id, fmt.Errorf("expected version %d, stored %d: %w", expected, cur, aims.ErrConflict))
+}
+
+func (w *writer) put(ctx context.Context, tenant string, rec *aims.Record, attrs string, expected int64) error {
+	data := rec.Data
+	if data == nil {
+		data = []byte{} // nil binds as NULL
+	}
+	var n int64
+	var err error
+	if expected == 0 {
+		n, err = affected(w.exec(ctx, qInsert, tenant, rec.Kind, rec.ID, attrs, data))
+	} else {
+		n, err = affected(w.exec(ctx, qUpdate, expected+1, attrs, data, tenant, rec.Kind, rec.ID, expected))
+	}
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return w.refused(ctx, "put", tenant, rec.Kind, rec.ID, expected)
+	}
+	if expected > 0 {
+		if _, err := w.exec(ctx, qDeleteAttrs, tenant, rec.Kind, rec.ID); err != nil {
+			return err
+		}
+	}
+	for k, v := range rec.Attrs {
+		if _, err := w.exec(ctx, qInsertAttr, tenant, rec.Kind, rec.ID, k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) delete(ctx context.Context, tenant, kind, id string, expected int64) error {
+	n, err := affected(w.exec(ctx, qDelete, tenant, kind, id, expected))
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return w.refused(ctx, "delete", tenant, kind, id, expected)
+	}
+	_, err = w.exec(ctx, qDeleteAttrs, tenant, kind, id)
+	return err
+}
+
+func (w *writer) append(ctx context.Context, tenant string, entries []aims.Entry) error {
+	var head int64
+	if err := w.tx.QueryRowContext(ctx, w.s.q[qMaxSeq], tenant).Scan(&head); err != nil {
+		return err
+	}
+	want := uint64(head) + 1
+	for i := range entries {
+		if entries[i].Seq != want {
+			return fmt.Errorf("append: entry %d of %d has seq %d where %d belongs (another writer appended first, or the entries do not follow each other): %w",
+				i+1, len(entries), entries[i].Seq, want, aims.ErrConflict)
+		}
+		want++
+	}
+	var ts [40]byte
+	for i := range entries {
+		e := &entries[i]
+		_, err := w.exec(ctx, qInsertEntry, tenant, int64(e.Seq), string(e.Time.UTC().AppendFormat(ts[:0], time.RFC3339Nano)),
+			e.Actor, e.Kind, e.ID, e.Event, e.From, e.To, e.Version, e.Digest, e.Prev, e.Hash)
+		if err != nil {
+			if w.s.dialect.classify(err) == classUnique {
+				return fmt.Errorf("append: seq %d was taken by a concurrent writer (%v): %w", e.Seq, err, aims.ErrConflict)
+			}
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,54 @@
+// Package iso42001 is the root of a Go SDK for ISO/IEC 42001:2023, the
+// standard for AI management systems (AIMS). It lets a product carry an
+// AIMS: the standard as typed data, the records an AIMS keeps, the decisions
+// it makes (risk scoring, treatment, applicability), the workflows that
+// move those records through Plan-Do-Check-Act, and the reports an auditor
+// asks for.
+//
+// This package holds only documentation; the work is in its sub-packages.
+//
+// # Packages
+//
+//   - [github.com/aimsgo/iso42001/controls]: the standard as data. Clauses 4
+//     to 10, the 38 Annex A controls in 9 objectives, the Annex C objectives
+//     and risk sources, Annex D domains, and crosswalks to the NIST AI RMF,
+//     the EU AI Act and ISO/IEC 27001:2022. OSCAL catalog import and export.
+//   - [github.com/aimsgo/iso42001/aims]: the kernel. The [aims.Store] callers
+//     implement, typed collections, the tamper-evident journal, the
+//     declarative workflow engine with authority and separation-of-duties
+//     checks, the management system's own records (context, scope, AI
+//     system inventory, policy and documents, roles, objectives) and the
+//     PDCA cycle whose gates are readiness checks.
+//   - aims/memstore and aims/sqlstore: an in-memory store and a database/sql
+//     store (SQLite, PostgreSQL); aims/storetest: the conformance suite
+//     every store passes.
+//   - [github.com/aimsgo/iso42001/risk]: risk criteria, pluggable scorers,
+//     the register, treatment with the controls chosen, residual risk and
+//     acceptance, heatmaps and OSCAL results.
+//   - examples/aimsctl: a command-line program over the SDK that keeps a
+//     workspace in SQLite or PostgreSQL.
+//
+// # The PDCA flow
+//
+//	Plan:  context, interested parties and scope -> AI system inventory
+//	       -> risk assessment (a Scorer) -> risk treatment (controls chosen)
+//	       -> Statement of Applicability
+//	Do:    controls implemented, documents approved, evidence attached
+//	Check: monitoring, internal audit, findings
+//	Act:   nonconformities, corrective actions, management review
+//
+// # A first look
+//
+//	cat := controls.ISO42001()
+//	c, err := cat.Control("A.6.2.8") // AI system recording of event logs
+//	if err != nil { ... }
+//	for m := range cat.MappingsTo(controls.FrameworkEUAIAct, "Art. 12") { ... }
+//
+//	ws, _ := aims.NewWorkspace(memstore.New(), "acme", nil)
+//	systems := aims.AISystems(ws)
+//	err = systems.Create(ctx, "alice", &aims.AISystem{Name: "Credit scoring"})
+//	_, err = ws.Verify(ctx) // the journal's hash chain and record digests
+//
+// The standard's text is copyrighted: the SDK carries identifiers, short
+// titles and summaries written in its own words, never the normative text.
+package iso42001

@@ -1,0 +1,244 @@
+// Command aimsctl is a small command-line program over the iso42001 SDK:
+// it prints the ISO/IEC 42001 catalog and its crosswalks, and keeps an AI
+// management system workspace in SQLite (a file) or PostgreSQL.
+//
+//	aimsctl catalog [--format table|md|csv|json|oscal]
+//	aimsctl catalog show A.6.2.8
+//	aimsctl catalog map --to nist-ai-rmf|eu-ai-act|iso27001
+//	aimsctl init [--db FILE|postgres://...]
+//	aimsctl system add --id ID --name NAME [--role provider] [--owner WHO]
+//	aimsctl journal verify
+//	aimsctl pdca status
+//
+// Every command takes --help. Errors go to stderr with a non-zero exit.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Stdout, os.Stderr, os.Args[1:])
+	stop()
+	os.Exit(report(os.Stderr, err))
+}
+
+// exitError carries an exit code other than 1, or a message already shown.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError is a command-line mistake: exit status 2.
+func usageError(format string, args ...any) error {
+	return &exitError{code: 2, err: fmt.Errorf(format, args...)}
+}
+
+// report prints err to stderr and returns the exit status.
+func report(stderr io.Writer, err error) int {
+	if err == nil {
+		return 0
+	}
+	code := 1
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if !errors.Is(err, errSilent) {
+		fmt.Fprintln(stderr, "aimsctl:", err)
+	}
+	return code
+}
+
+// errSilent marks a failure whose explanation was already printed.
+var errSilent = errors.New("failed")
+
+// command is one node of the command tree.
+type command struct {
+	name    string
+	summary string
+	usage   string // the synopsis after "aimsctl"
+	sub     []*command
+	run     func(ctx context.Context, a *app, args []string) error
+}
+
+// app is what commands share: output streams and the environment.
+type app struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
+	a := &app{stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	return a.dispatch(ctx, root(), args, nil)
+}
+
+func root() *command {
+	return &command{
+		name:    "aimsctl",
+		summary: "an ISO/IEC 42001 AI management system on the command line",
+		usage:   "COMMAND [ARGS]",
+		sub: []*command{
+			catalogCommand(),
+			initCommand(),
+			systemCommand(),
+			roleCommand(),
+			journalCommand(),
+			pdcaCommand(),
+		},
+	}
+}
+
+func (a *app) dispatch(ctx context.Context, c *command, args []string, path []string) error {
+	path = append(path, c.name)
+	if c.run == nil || len(c.sub) > 0 {
+		if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+			for _, s := range c.sub {
+				if s.name == args[0] {
+					return a.dispatch(ctx, s, args[1:], path)
+				}
+			}
+			if c.run == nil {
+				a.help(a.stderr, c, path)
+				return usageError("%s: unknown command %q", strings.Join(path, " "), args[0])
+			}
+		}
+		if c.run == nil {
+			if len(args) > 0 && isHelp(args[0]) {
+				a.help(a.stdout, c, path)
+				return nil
+			}
+			a.help(a.stderr, c, path)
+			if len(args) == 0 {
+				return usageError("%s: missing command", strings.Join(path, " "))
+			}
+			return usageError("%s: unknown flag %s", strings.Join(path, " "), args[0])
+		}
+	}
+	if err := c.run(ctx, a, args); !errors.Is(err, errHelp) {
+		return err
+	}
+	return nil
+}
+
+func isHelp(s string) bool { return s == "-h" || s == "--help" || s == "-help" || s == "help" }
+
+func (a *app) help(w io.Writer, c *command, path []string) {
+	fmt.Fprintf(w, "%s: %s\n\nUsage:\n  %s %s\n", strings.Join(path, " "), c.summary, strings.Join(path, " "), c.usage)
+	if len(c.sub) > 0 {
+		fmt.Fprintln(w, "\nCommands:")
+		subs := append([]*command(nil), c.sub...)
+		sort.Slice(subs, func(i, j int) bool { return subs[i].name < subs[j].name })
+		for _, s := range subs {
+			fmt.Fprintf(w, "  %-10s %s\n", s.name, s.summary)
+		}
+		fmt.Fprintf(w, "\nRun '%s COMMAND --help' for a command's flags.\n", strings.Join(path, " "))
+	}
+}
+
+// flags is a leaf command's flag set with its help text.
+type flags struct {
+	*flag.FlagSet
+	a       *app
+	path    string
+	summary string
+	usage   string
+}
+
+func (a *app) flags(path, summary, usage string) *flags {
+	fs := flag.NewFlagSet(path, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return &flags{FlagSet: fs, a: a, path: path, summary: summary, usage: usage}
+}
+
+func (f *flags) printHelp(w io.Writer) {
+	fmt.Fprintf(w, "%s: %s\n\nUsage:\n  %s %s\n", f.path, f.summary, f.path, f.usage)
+	var has bool
+	f.VisitAll(func(*flag.Flag) { has = true })
+	if has {
+		fmt.Fprintln(w, "\nFlags:")
+		f.SetOutput(w)
+		f.PrintDefaults()
+		f.SetOutput(io.Discard)
+	}
+}
+
+// errHelp reports that --help was given and handled.
+var errHelp = errors.New("help shown")
+
+// parse parses flags anywhere among the arguments (flags after positional
+// arguments are allowed) and returns the positional ones. "--" ends flags.
+func (f *flags) parse(args []string) ([]string, error) {
+	var pos []string
+	for len(args) > 0 {
+		arg := args[0]
+		args = args[1:]
+		if arg == "--" {
+			pos = append(pos, args...)
+			break
+		}
+		if len(arg) < 2 || arg[0] != '-' {
+			pos = append(pos, arg)
+			continue
+		}
+		if isHelp(arg) {
+			f.printHelp(f.a.stdout)
+			return nil, errHelp
+		}
+		name := strings.TrimLeft(arg, "-")
+		value, hasValue := "", false
+		if i := strings.IndexByte(name, '='); i >= 0 {
+			name, value, hasValue = name[:i], name[i+1:], true
+		}
+		fl := f.Lookup(name)
+		if fl == nil {
+			f.printHelp(f.a.stderr)
+			return nil, usageError("%s: unknown flag -%s", f.path, name)
+		}
+		if bf, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+			if !hasValue {
+				value = "true"
+			}
+		} else if !hasValue {
+			if len(args) == 0 {
+				return nil, usageError("%s: flag -%s needs a value", f.path, name)
+			}
+			value, args = args[0], args[1:]
+		}
+		if err := f.Set(name, value); err != nil {
+			return nil, usageError("%s: flag -%s: %v", f.path, name, err)
+		}
+	}
+	return pos, nil
+}
+
+// leaf runs a leaf command with its flags: it handles --help (exit 0) and
+// checks the number of positional arguments.
+func leaf(f *flags, args []string, minArgs, maxArgs int) ([]string, error) {
+	pos, err := f.parse(args)
+	if err != nil {
+		return nil, err
+	}
+	if len(pos) < minArgs || (maxArgs >= 0 && len(pos) > maxArgs) {
+		f.printHelp(f.a.stderr)
+		switch {
+		case len(pos) < minArgs:
+			return nil, usageError("%s: missing argument", f.path)
+		default:
+			return nil, usageError("%s: unexpected argument %q", f.path, pos[maxArgs])
+		}
+	}
+	return pos, nil
+}

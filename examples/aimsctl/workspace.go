@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL for postgres:// workspaces
+	_ "modernc.org/sqlite"             // SQLite for file workspaces
+
+	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/aims/sqlstore"
+)
+
+// wsFlags are the flags of every command that works on a workspace.
+type wsFlags struct {
+	db     *string
+	tenant *string
+	actor  *string
+}
+
+func addWorkspaceFlags(f *flags) *wsFlags {
+	return &wsFlags{
+		db:     f.String("db", "./aims.db", "workspace: a SQLite file, or a postgres:// URL"),
+		tenant: f.String("tenant", "default", "tenant (organisation) inside the workspace"),
+		actor:  f.String("as", "", "who acts (default $AIMSCTL_ACTOR, else $USER)"),
+	}
+}
+
+// who returns the acting user.
+func (w *wsFlags) who(a *app) string {
+	if *w.actor != "" {
+		return *w.actor
+	}
+	if v := a.getenv("AIMSCTL_ACTOR"); v != "" {
+		return v
+	}
+	if v := a.getenv("USER"); v != "" {
+		return v
+	}
+	return "aimsctl"
+}
+
+// workspace is an open workspace and how to close it.
+type workspace struct {
+	*aims.Workspace
+	db *sql.DB
+}
+
+func (w *workspace) Close() error { return w.db.Close() }
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// sqliteDSN turns a file path into a modernc.org/sqlite DSN that queues
+// writers instead of failing them.
+func sqliteDSN(path string) string {
+	u := url.URL{Scheme: "file", Opaque: path}
+	return u.String() + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate"
+}
+
+// open opens the workspace; create says whether a missing one may be made
+// (init), otherwise a missing SQLite file is an error telling what to run.
+func (w *wsFlags) open(ctx context.Context, a *app, create bool) (*workspace, error) {
+	dsn := *w.db
+	var (
+		db      *sql.DB
+		dialect sqlstore.Dialect
+		err     error
+	)
+	if isPostgres(dsn) {
+		db, err = sql.Open("pgx", dsn)
+		dialect = sqlstore.Postgres
+	} else {
+		if dsn == "" {
+			return nil, usageError("--db must name a file or a postgres:// URL")
+		}
+		if _, statErr := os.Stat(dsn); errors.Is(statErr, os.ErrNotExist) && !create {
+			return nil, fmt.Errorf("no workspace at %s: run 'aimsctl init --db %s' first", dsn, dsn)
+		}
+		db, err = sql.Open("sqlite", sqliteDSN(dsn))
+		dialect = sqlstore.SQLite
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dsn, err)
+	}
+	var store *sqlstore.Store
+	if create {
+		store, err = sqlstore.Open(ctx, db, dialect)
+	} else {
+		store, err = sqlstore.New(db, dialect)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", dsn, err)
+	}
+	opts := &aims.Options{}
+	if now := a.getenv("AIMSCTL_NOW"); now != "" {
+		t, err := time.Parse(time.RFC3339, now)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("AIMSCTL_NOW: %w", err)
+		}
+		opts.Clock = func() time.Time { return t }
+	}
+	ws, err := aims.NewWorkspace(store, *w.tenant, opts)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &workspace{Workspace: ws, db: db}, nil
+}
+
+func initCommand() *command {
+	return &command{name: "init", summary: "create or upgrade a workspace (SQLite file or PostgreSQL)", usage: "[--db FILE|URL]", run: runInit}
+}
+
+func runInit(ctx context.Context, a *app, args []string) error {
+	f := a.flags("aimsctl init", "create a workspace, or migrate an existing one to the current schema", "[--db FILE|postgres://...] [--tenant NAME]")
+	wf := addWorkspaceFlags(f)
+	if _, err := leaf(f, args, 0, 0); err != nil {
+		return err
+	}
+	ws, err := wf.open(ctx, a, true)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	fmt.Fprintf(a.stdout, "workspace ready: %s (schema version %d, tenant %s)\n", *wf.db, sqlstore.SchemaVersion(), ws.Tenant())
+	return nil
+}
