@@ -109,8 +109,18 @@ func (c *Collection[T, P]) decode(rec Record) (P, error) {
 // Create stores a new document. An empty ID gets a fresh one from the
 // workspace; CreatedAt/By and UpdatedAt/By are set from the clock and actor.
 // It returns ErrConflict if the id exists and ErrInvalid if v does not
-// validate; v's Meta is updated only on success.
+// validate; v's Meta is updated only on success. A record that follows a
+// workflow is created with [Start], never here: Create refuses a preset
+// Meta.State or Meta.Workflow, so no record is born past its workflow's
+// checks.
 func (c *Collection[T, P]) Create(ctx context.Context, actor string, v P) error {
+	if h := v.Header(); h.State != "" || h.Workflow != "" {
+		return E("create", c.kind, h.ID, Invalid("state", "is set by the record's workflow: create it with aims.Start"))
+	}
+	return c.create(ctx, actor, v)
+}
+
+func (c *Collection[T, P]) create(ctx context.Context, actor string, v P) error {
 	h := *v.Header()
 	if h.ID == "" {
 		h.ID = c.ws.NewID(c.kind)
@@ -125,21 +135,60 @@ func (c *Collection[T, P]) Create(ctx context.Context, actor string, v P) error 
 }
 
 // Update stores v over the version named in its Meta. A stale version
-// returns ErrConflict and writes nothing.
+// returns ErrConflict and writes nothing. Update changes data, never the
+// workflow state: a Meta.State or Meta.Workflow that differs from the
+// stored record's is refused (move records with [Fire]); the creation
+// stamp is kept from the stored record.
 func (c *Collection[T, P]) Update(ctx context.Context, actor string, v P) error {
 	h := *v.Header()
 	if h.Version <= 0 {
 		return E("update", c.kind, h.ID, Invalid("version", "must be the version read from the store"))
+	}
+	if err := c.keepStored(ctx, "update", &h); err != nil {
+		return err
 	}
 	h.Kind = c.kind
 	h.UpdatedAt, h.UpdatedBy = c.ws.Now(), actor
 	return c.write(ctx, "update", actor, v, h, h.Version, Entry{Event: EventUpdate, From: h.State, To: h.State})
 }
 
-// Save writes v with header h over expected, journaling entry (its Time,
-// Actor, Kind, ID, Version and Digest are filled in). It is the primitive
-// that workflow transitions use; prefer Create and Update.
+// Save writes v with header h over expected, journaling entry under its own
+// event name (its Time, Actor, Kind, ID, Version and Digest are filled in):
+// domain services use it for data changes that deserve a name of their own
+// in the journal, such as "assess" or "treat". Like Update, it keeps the
+// stored workflow state and refuses to change it.
 func (c *Collection[T, P]) Save(ctx context.Context, op, actor string, v P, h Meta, expected int64, entry Entry) error {
+	h.Version = expected
+	if err := c.keepStored(ctx, op, &h); err != nil {
+		return err
+	}
+	return c.save(ctx, op, actor, v, h, expected, entry)
+}
+
+// keepStored checks h against the stored record: same version, same
+// workflow state; and carries the creation stamp over.
+func (c *Collection[T, P]) keepStored(ctx context.Context, op string, h *Meta) error {
+	rec, err := c.ws.store.Get(ctx, c.ws.tenant, c.kind, h.ID)
+	if err != nil {
+		return E(op, c.kind, h.ID, err)
+	}
+	if rec.Version != h.Version {
+		return E(op, c.kind, h.ID, fmt.Errorf("%w: stored version is %d, not %d", ErrConflict, rec.Version, h.Version))
+	}
+	stored, err := c.decode(rec)
+	if err != nil {
+		return err
+	}
+	sh := stored.Header()
+	if h.State != sh.State || h.Workflow != sh.Workflow {
+		return E(op, c.kind, h.ID, Invalid("state", fmt.Sprintf("is %q in the store; only the record's workflow changes it", sh.State)))
+	}
+	h.CreatedAt, h.CreatedBy = sh.CreatedAt, sh.CreatedBy
+	return nil
+}
+
+// save is the unchecked write that workflow transitions use.
+func (c *Collection[T, P]) save(ctx context.Context, op, actor string, v P, h Meta, expected int64, entry Entry) error {
 	h.Kind = c.kind
 	h.UpdatedAt, h.UpdatedBy = c.ws.Now(), actor
 	return c.write(ctx, op, actor, v, h, expected, entry)

@@ -661,7 +661,7 @@ func Fire[T any, P Doc[T], S, E ~string](ctx context.Context, c *Collection[T, P
 	next := h
 	next.State, next.Workflow = string(to), m.id
 	entry := Entry{Event: string(f.Event), From: string(state), To: string(to)}
-	if err := c.Save(ctx, op, f.Actor, p, next, h.Version, entry); err != nil {
+	if err := c.save(ctx, op, f.Actor, p, next, h.Version, entry); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -697,7 +697,7 @@ func (m *Machine[T, S, E]) checkRecord(h Meta, state S, ev E) error {
 func Start[T any, P Doc[T], S, E ~string](ctx context.Context, c *Collection[T, P], m *Machine[T, S, E], actor string, v P) error {
 	saved := *v.Header()
 	v.Header().State, v.Header().Workflow = string(m.initial), m.id
-	if err := c.Create(ctx, actor, v); err != nil {
+	if err := c.create(ctx, actor, v); err != nil {
 		*v.Header() = saved
 		return err
 	}
