@@ -39,6 +39,29 @@
 // and writes the record with its journal entry in one store operation.
 // A refusal is a [*TransitionError] listing every unmet rule.
 //
+// # The management system's records
+//
+// The kernel keeps the records of clauses 4 to 7 that every later package
+// refers to: the [Organisation], its context issues ([ContextIssue], 4.1),
+// interested parties and their requirements ([InterestedParty], 4.2), the
+// [Scope] and the inventory of AI systems ([AISystem], 4.3), roles and
+// responsibilities ([RoleAssignment], 5.3, which feed the default
+// [RoleAuthorizer]), AI objectives with measures and targets ([Objective],
+// 6.2) and documented information under document control
+// ([DocumentedInfo] and the [Documents] service, 7.5, the AI policy of 5.2
+// among them). [Decode] reads any of them strictly from JSON, naming the
+// field path of every problem.
+//
+// # The PDCA cycle
+//
+// [PDCA] moves the AIMS through Plan, Do, Check and Act. Each passage is a
+// workflow transition whose guards are readiness [Check] values registered
+// in a [Checks] registry: the kernel's own ([KernelChecks]: scope,
+// inventory, AI policy, roles, objectives) and those that later packages
+// contribute (risk assessment, Statement of Applicability, internal audit,
+// management review). [PDCA.Status] lists what blocks the next phase,
+// clause by clause.
+//
 // # Errors
 //
 // Errors match one of the sentinels [ErrNotFound], [ErrConflict],

@@ -15,16 +15,8 @@ func readinessChecks() (*aims.Checks, error) {
 	if err := cs.Add(aims.KernelChecks()...); err != nil {
 		return nil, err
 	}
-	for _, extra := range packageChecks {
-		if err := cs.Add(extra()...); err != nil {
-			return nil, err
-		}
-	}
 	return cs, nil
 }
-
-// packageChecks lists the readiness checks that domain packages contribute.
-var packageChecks []func() []aims.Check
 
 func pdcaCommand() *command {
 	return &command{
