@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/soa"
+)
+
+func soaCommand() *command {
+	return &command{
+		name:    "soa",
+		summary: "the Statement of Applicability (6.1.3 d, e)",
+		usage:   "[--format md|html|csv|json|oscal] [--version N] | decide | obligation | draft | approve | diff",
+		run:     runSoA,
+		sub: []*command{
+			{name: "decide", summary: "include or exclude a control, with the reason", usage: "CONTROL --exclude|--include --reason TEXT", run: runSoADecide},
+			{name: "obligation", summary: "record a legal, regulatory, contractual or interested-party obligation that requires controls", usage: "--id ID --title TEXT --type TYPE --reference REF --control ID...", run: runSoAObligation},
+			{name: "draft", summary: "generate the SoA from the workspace and save it as the open draft, submitted for review", usage: "[--as WHO]", run: runSoADraft},
+			{name: "approve", summary: "approve the version in review (the approver is not its author)", usage: "[--version N] [--as WHO]", run: runSoAApprove},
+			{name: "diff", summary: "what changed between two versions", usage: "V1 V2 [--format text|md]", run: runSoADiff},
+		},
+	}
+}
+
+// soaService is the SoA service of ws, fed by the workspace's requirers
+// (risk treatments, impact assessments).
+func soaService(ctx context.Context, ws *workspace) (*soa.Service, error) {
+	reqs, err := requirers(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	return soa.NewService(ws.Workspace, &soa.ServiceOptions{Requirers: reqs, Title: "Statement of Applicability", Organization: ws.Tenant()})
+}
+
+func runSoA(ctx context.Context, a *app, args []string) error {
+	f := a.flags("aimsctl soa", "write the workspace's Statement of Applicability: generated now from its inputs, or a stored version",
+		"[--format md|html|csv|json|oscal] [--version N]\n  aimsctl soa decide CONTROL --exclude|--include --reason TEXT\n  aimsctl soa draft | approve | diff V1 V2")
+	wf := addWorkspaceFlags(f)
+	format := f.String("format", "md", "output format: md, html, csv, json or oscal")
+	version := f.Int("version", 0, "a stored version (default: generate from the current inputs)")
+	if _, err := leaf(f, args, 0, 0); err != nil {
+		return err
+	}
+	fm := soa.Format(*format)
+	if !fm.Valid() {
+		return usageError("aimsctl soa: --format must be md, html, csv, json or oscal, got %q", *format)
+	}
+	ws, err := wf.open(ctx, a, false)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	svc, err := soaService(ctx, ws)
+	if err != nil {
+		return err
+	}
+	var doc *soa.SoA
+	if *version > 0 {
+		doc, err = svc.Version(ctx, *version)
+	} else {
+		doc, err = svc.Preview(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	return soa.Render(a.stdout, doc, fm)
+}
+
+func runSoADecide(ctx context.Context, a *app, args []string) error {
+	f := a.flags("aimsctl soa decide", "include or exclude a control in the SoA, with the reason; exclusions need one", "CONTROL --exclude|--include --reason TEXT")
+	wf := addWorkspaceFlags(f)
+	exclude := f.Bool("exclude", false, "the control does not apply")
+	include := f.Bool("include", false, "the control applies whatever the risks say")
+	reason := f.String("reason", "", "why, in plain language (required for --exclude)")
+	pos, err := leaf(f, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	if *exclude == *include {
+		return usageError("aimsctl soa decide: give exactly one of --exclude and --include")
+	}
+	choice := soa.Include
+	if *exclude {
+		choice = soa.Exclude
+	}
+	ws, err := wf.open(ctx, a, false)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	svc, err := soaService(ctx, ws)
+	if err != nil {
+		return err
+	}
+	if _, err := svc.Decide(ctx, wf.who(a), soa.Decision{Control: pos[0], Choice: choice, Reason: *reason}); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "%s: %s (%s)\n", pos[0], choice, dash(*reason))
+	return nil
+}
+
+func runSoAObligation(ctx context.Context, a *app, args []string) error {
+	f := a.flags("aimsctl soa obligation", "record an obligation (law, regulation, contract, interested party) and the controls it requires", "--id ID --title TEXT --type legal|regulatory|contractual|interested-party --reference REF --control ID [--control ID...]")
+	wf := addWorkspaceFlags(f)
+	id := f.String("id", "", "obligation id (required)")
+	title := f.String("title", "", "short title")
+	typ := f.String("type", "legal", "legal, regulatory, contractual or interested-party")
+	ref := f.String("reference", "", "where it comes from, e.g. \"EU AI Act Art. 12\"")
+	var ctrls multiFlag
+	f.Var(&ctrls, "control", "a control the obligation requires (repeatable)")
+	if _, err := leaf(f, args, 0, 0); err != nil {
+		return err
+	}
+	ws, err := wf.open(ctx, a, false)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	svc, err := soaService(ctx, ws)
+	if err != nil {
+		return err
+	}
+	o := soa.Obligation{ID: *id, Type: soa.ObligationType(*typ), Title: *title, Reference: *ref, Controls: ctrls}
+	if _, err := svc.PutObligation(ctx, wf.who(a), o); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "obligation %s requires %s\n", *id, strings.Join(ctrls, ", "))
+	return nil
+}
+
+func runSoADraft(ctx context.Context, a *app, args []string) error {
+	f := a.flags("aimsctl soa draft", "generate the SoA from the workspace, save it as the open draft and submit it for review", "[--as WHO] [--no-submit]")
+	wf := addWorkspaceFlags(f)
+	noSubmit := f.Bool("no-submit", false, "save the draft without submitting it")
+	if _, err := leaf(f, args, 0, 0); err != nil {
+		return err
+	}
+	ws, err := wf.open(ctx, a, false)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	svc, err := soaService(ctx, ws)
+	if err != nil {
+		return err
+	}
+	doc, err := svc.Draft(ctx, wf.who(a))
+	if err != nil {
+		return err
+	}
+	rep := soa.Validate(doc)
+	for _, fd := range rep.Findings {
+		fmt.Fprintf(a.stderr, "%s\n", fd)
+	}
+	if *noSubmit {
+		fmt.Fprintf(a.stdout, "SoA version %d saved as a draft\n", doc.Number)
+		return nil
+	}
+	if _, err := svc.Submit(ctx, wf.who(a), doc.Number); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "SoA version %d saved and submitted for review\n", doc.Number)
+	return nil
+}
+
+func runSoAApprove(ctx context.Context, a *app, args []string) error {
+	f := a.flags("aimsctl soa approve", "approve the SoA version in review; the approver must not be its author", "[--version N] [--as WHO]")
+	wf := addWorkspaceFlags(f)
+	version := f.Int("version", 0, "version to approve (default: the latest)")
+	if _, err := leaf(f, args, 0, 0); err != nil {
+		return err
+	}
+	ws, err := wf.open(ctx, a, false)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	svc, err := soaService(ctx, ws)
+	if err != nil {
+		return err
+	}
+	n := *version
+	if n == 0 {
+		latest, err := svc.Latest(ctx)
+		if errors.Is(err, aims.ErrNotFound) {
+			return fmt.Errorf("no SoA version yet: run 'aimsctl soa draft' first")
+		}
+		if err != nil {
+			return err
+		}
+		n = latest.Number
+	}
+	doc, err := svc.Approve(ctx, wf.who(a), n)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "SoA version %d approved by %s\n", doc.Number, wf.who(a))
+	return nil
+}
+
+func runSoADiff(ctx context.Context, a *app, args []string) error {
+	f := a.flags("aimsctl soa diff", "show what changed between two SoA versions", "V1 V2 [--format text|md]")
+	wf := addWorkspaceFlags(f)
+	format := f.String("format", "text", "text or md")
+	pos, err := leaf(f, args, 2, 2)
+	if err != nil {
+		return err
+	}
+	var vs [2]int
+	for i, p := range pos {
+		n, err := strconv.Atoi(strings.TrimPrefix(p, "v"))
+		if err != nil || n <= 0 {
+			return usageError("aimsctl soa diff: %q is not a version number", p)
+		}
+		vs[i] = n
+	}
+	ws, err := wf.open(ctx, a, false)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	svc, err := soaService(ctx, ws)
+	if err != nil {
+		return err
+	}
+	d, err := svc.Diff(ctx, vs[0], vs[1])
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "text":
+		return d.WriteText(a.stdout)
+	case "md":
+		return d.WriteMarkdown(a.stdout)
+	}
+	return usageError("aimsctl soa diff: --format must be text or md, got %q", *format)
+}
