@@ -1,0 +1,103 @@
+package impact
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/aimsgo/iso42001/aims"
+)
+
+// FuzzDecodeQuestionnaire feeds arbitrary bytes to the questionnaire
+// decoder. The oracle: no panic; a refusal is a validation error; an
+// accepted questionnaire encodes to JSON that decodes to the same
+// questionnaire, and evaluating no answers never panics.
+func FuzzDecodeQuestionnaire(f *testing.F) {
+	f.Add([]byte(smallYAML))
+	// The smallest built-in, as YAML and as JSON: large seeds make the
+	// fuzzer spend its time minimising them.
+	src, err := BuiltinSource(FRIAID)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(src)
+	form, err := Builtin(FRIAID)
+	if err != nil {
+		f.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := EncodeQuestionnaire(&b, form.Questionnaire()); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b.Bytes())
+	f.Add([]byte(`{"id":"x","version":"1","title":"t","sections":[{"id":"s","title":"s","questions":[{"id":"a","text":"a","type":"yes-no","when":{"not":{"not":{"question":"a","answered":true}}}}]}]}`))
+	f.Add([]byte("id: x\nversion: 1\ntitle: t\nsections: [{id: s, title: s, questions: [{id: a, text: a, type: number, min: 5, max: 1}]}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		form, err := DecodeQuestionnaire(data)
+		if err != nil {
+			if !errors.Is(err, aims.ErrInvalid) {
+				t.Fatalf("refusal is not ErrInvalid: %v", err)
+			}
+			return
+		}
+		var b bytes.Buffer
+		if err := EncodeQuestionnaire(&b, form.Questionnaire()); err != nil {
+			t.Fatalf("encode accepted questionnaire: %v", err)
+		}
+		again, err := DecodeQuestionnaire(b.Bytes())
+		if err != nil {
+			t.Fatalf("re-decoding own JSON: %v\n%s", err, b.Bytes())
+		}
+		if again.Ref() != form.Ref() || again.Len() != form.Len() {
+			t.Fatalf("round trip changed the questionnaire: %s/%d vs %s/%d", form.Ref(), form.Len(), again.Ref(), again.Len())
+		}
+		_, _ = form.EvaluatePartial(Answers{})
+	})
+}
+
+// FuzzDecodeAnswers feeds arbitrary bytes to the answers decoder and
+// evaluates what it accepts against the EU AI Act screening. The oracle:
+// no panic; refusals are validation errors; accepted answers round-trip
+// through JSON.
+func FuzzDecodeAnswers(f *testing.F) {
+	var b bytes.Buffer
+	if err := EncodeAnswers(&b, creditScreening()); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b.Bytes())
+	f.Add([]byte("role: [provider]\nmanipulation: no\ngpai-training-flop: 1e25\n"))
+	f.Add([]byte(`{"a": [1, 2], "b": null}`))
+	f.Add([]byte("a: &x 1\nb: *x\n"))
+	form, err := Builtin(EUAIActID)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := DecodeAnswers(data)
+		if err != nil {
+			if !errors.Is(err, aims.ErrInvalid) {
+				t.Fatalf("refusal is not ErrInvalid: %v", err)
+			}
+			return
+		}
+		if _, err := form.Evaluate(a); err != nil && !errors.Is(err, aims.ErrInvalid) {
+			t.Fatalf("evaluation error is not ErrInvalid: %v", err)
+		}
+		var out bytes.Buffer
+		if err := EncodeAnswers(&out, a); err != nil {
+			return // a NaN or infinite number cannot be written as JSON
+		}
+		back, err := DecodeAnswers(out.Bytes())
+		if err != nil {
+			t.Fatalf("re-decoding own JSON: %v\n%s", err, out.Bytes())
+		}
+		if len(back) != len(a) {
+			t.Fatalf("round trip changed the answers: %d vs %d", len(a), len(back))
+		}
+		for k, v := range a {
+			if !back[k].Equal(v) {
+				t.Fatalf("answer %q changed: %v -> %v", k, v, back[k])
+			}
+		}
+	})
+}

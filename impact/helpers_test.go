@@ -1,0 +1,5 @@
+package impact
+
+import "bytes"
+
+type jsonBuffer = bytes.Buffer
