@@ -28,9 +28,9 @@ var ErrNotMigrated = errors.New("sqlstore: database schema is not migrated; call
 // can take the SQL from [Migrations] instead, and must then record each
 // applied version in aims_schema_migrations(version, name).
 type Migration struct {
-	Version    int
-	Name       string
-	Statements []string
+	Version    int      // 1, 2, ... without gaps
+	Name       string   // what the step does, recorded beside its version
+	Statements []string // run in order, in one transaction
 }
 
 // migration is a step with its SQL for every dialect.
