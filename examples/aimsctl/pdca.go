@@ -8,16 +8,6 @@ import (
 	"github.com/aimsgo/iso42001/aims"
 )
 
-// readinessChecks is the registry of PDCA gate checks the CLI uses: the
-// kernel's, plus those of every package the CLI embeds.
-func readinessChecks() (*aims.Checks, error) {
-	cs := aims.NewChecks()
-	if err := cs.Add(aims.KernelChecks()...); err != nil {
-		return nil, err
-	}
-	return cs, nil
-}
-
 func pdcaCommand() *command {
 	return &command{
 		name:    "pdca",
@@ -41,7 +31,7 @@ func runPDCAStatus(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	cs, err := readinessChecks()
+	cs, err := readinessChecks(ctx, ws)
 	if err != nil {
 		return err
 	}
@@ -83,7 +73,7 @@ func runPDCAAdvance(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	cs, err := readinessChecks()
+	cs, err := readinessChecks(ctx, ws)
 	if err != nil {
 		return err
 	}
