@@ -97,6 +97,7 @@ func root() *command {
 			roleCommand(),
 			journalCommand(),
 			pdcaCommand(),
+			riskCommand(),
 			soaCommand(),
 		},
 	}

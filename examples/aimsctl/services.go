@@ -51,7 +51,7 @@ func requirers(ctx context.Context, ws *workspace) ([]soa.Requirer, error) {
 	if err != nil {
 		return nil, err
 	}
-	imp, err := impact.NewService(ctx, ws.Workspace, &impact.Options{Register: reg})
+	imp, err := impactService(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
@@ -69,11 +69,11 @@ func readinessChecks(ctx context.Context, ws *workspace) (*aims.Checks, error) {
 	if err != nil {
 		return nil, err
 	}
-	imp, err := impact.NewService(ctx, ws.Workspace, &impact.Options{Register: reg})
+	imp, err := impactService(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
-	svc, err := soa.NewService(ws.Workspace, &soa.ServiceOptions{Requirers: []soa.Requirer{soa.Risks(reg), imp}})
+	svc, err := soaService(ctx, ws)
 	if err != nil {
 		return nil, err
 	}
