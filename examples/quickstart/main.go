@@ -70,9 +70,9 @@ func run(w io.Writer, _ []string) error {
 	}
 	bias := &risk.Risk{Meta: aims.Meta{ID: "R-1"}, Title: "Bias against protected groups in credit decisions",
 		Owner: "alice", Systems: []string{credit.ID},
-		Sources:    []controls.RiskSource{controls.SourceMachineLearning},
-		Objectives: []controls.AIObjective{controls.AIObjectiveFairness},
-		Causes:     []string{"historical lending data encodes past discrimination"},
+		Sources:      []controls.RiskSource{controls.SourceMachineLearning},
+		Objectives:   []controls.AIObjective{controls.AIObjectiveFairness},
+		Causes:       []string{"historical lending data encodes past discrimination"},
 		Consequences: []string{"unfair refusals of credit", "regulatory action"}}
 	if err := reg.Add(ctx, "alice", bias); err != nil {
 		return err
