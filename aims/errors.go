@@ -55,10 +55,14 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // E wraps err with the operation and record it concerns. It returns nil when
-// err is nil.
+// err is nil, and err itself when it already says the same (a store's error
+// passed up by a collection), so messages do not stutter.
 func E(op, kind, id string, err error) error {
 	if err == nil {
 		return nil
+	}
+	if ae, ok := err.(*Error); ok && ae.Op == op && ae.Kind == kind && ae.ID == id {
+		return err
 	}
 	return &Error{Op: op, Kind: kind, ID: id, Err: err}
 }

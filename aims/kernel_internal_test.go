@@ -51,3 +51,17 @@ func TestCollectionCannotBypassWorkflow(t *testing.T) {
 		t.Fatalf("creation stamp not kept: %q", d.CreatedBy)
 	}
 }
+
+func TestEDoesNotStutter(t *testing.T) {
+	t.Parallel()
+	inner := E("get", "risk", "r1", ErrNotFound)
+	if got := E("get", "risk", "r1", inner).Error(); got != "get risk/r1: not found" {
+		t.Fatalf("E(E(...)) = %q", got)
+	}
+	if got := E("fire", "risk", "r1", inner).Error(); got != "fire risk/r1: get risk/r1: not found" {
+		t.Fatalf("different op = %q", got)
+	}
+	if !errors.Is(E("get", "risk", "r1", inner), ErrNotFound) {
+		t.Fatal("category lost")
+	}
+}

@@ -99,6 +99,7 @@ func root() *command {
 			pdcaCommand(),
 			riskCommand(),
 			soaCommand(),
+			impactCommand(),
 		},
 	}
 }
