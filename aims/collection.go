@@ -69,6 +69,7 @@ type Collection[T any, P Doc[T]] struct {
 	ws            *Workspace
 	kind          string
 	schemaVersion int
+	frozen        map[string]bool
 }
 
 // NewCollection returns the collection of kind in ws. schemaVersion is
@@ -78,6 +79,22 @@ func NewCollection[T any, P Doc[T]](ws *Workspace, kind string, schemaVersion in
 		schemaVersion = 1
 	}
 	return &Collection[T, P]{ws: ws, kind: kind, schemaVersion: schemaVersion}
+}
+
+// Freeze makes records in the given workflow states immutable: Update and
+// Save refuse them with an error matching [ErrTransitionDenied], so an
+// approved document, SoA version or assessment keeps the content it was
+// approved with. Workflow transitions ([Fire]) still move them (an approved
+// version can become superseded). Call it when building the collection,
+// before sharing it; it returns c.
+func (c *Collection[T, P]) Freeze(states ...string) *Collection[T, P] {
+	if c.frozen == nil {
+		c.frozen = map[string]bool{}
+	}
+	for _, s := range states {
+		c.frozen[s] = true
+	}
+	return c
 }
 
 // Kind returns the record kind.
@@ -180,6 +197,9 @@ func (c *Collection[T, P]) keepStored(ctx context.Context, op string, h *Meta) e
 		return err
 	}
 	sh := stored.Header()
+	if c.frozen[sh.State] {
+		return E(op, c.kind, h.ID, fmt.Errorf("%w: the record is %s and can no longer change", ErrTransitionDenied, sh.State))
+	}
 	if h.State != sh.State || h.Workflow != sh.Workflow {
 		return E(op, c.kind, h.ID, Invalid("state", fmt.Sprintf("is %q in the store; only the record's workflow changes it", sh.State)))
 	}

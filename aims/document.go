@@ -282,7 +282,7 @@ func (d *DocumentedInfo) Attributes() map[string]string {
 // through the collection still cannot alter an approved revision's content
 // (see [DocumentedInfo.Validate]).
 func DocumentedInfos(ws *Workspace) *Collection[DocumentedInfo, *DocumentedInfo] {
-	return NewCollection[DocumentedInfo](ws, KindDocument, 1)
+	return NewCollection[DocumentedInfo](ws, KindDocument, 1).Freeze(string(DocApproved), string(DocPublished), string(DocWithdrawn))
 }
 
 func docAuthor(d *DocumentedInfo) []string { return []string{d.Author} }

@@ -65,3 +65,36 @@ func TestEDoesNotStutter(t *testing.T) {
 		t.Fatal("category lost")
 	}
 }
+
+func TestFrozenStatesRefuseUpdates(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	ws, err := NewWorkspace(newWFStore(), "t", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := NewCollection[wfDoc](ws, "document", 1).Freeze("approved")
+	d := &wfDoc{Meta: Meta{ID: "d1"}, Title: "t", Body: "b", Author: "alice"}
+	if err := docs.Create(ctx, "alice", d); err != nil {
+		t.Fatal(err)
+	}
+	h := *d.Header()
+	h.State = "approved"
+	if err := docs.save(ctx, "approve", "bob", d, h, h.Version, Entry{Event: "approve"}); err != nil {
+		t.Fatal(err)
+	}
+	d.Body = "rewritten after approval"
+	if err := docs.Update(ctx, "alice", d); !errors.Is(err, ErrTransitionDenied) {
+		t.Fatalf("Update of a frozen record: %v, want ErrTransitionDenied", err)
+	}
+	if err := docs.Save(ctx, "edit", "alice", d, *d.Header(), d.Version, Entry{Event: "edit"}); !errors.Is(err, ErrTransitionDenied) {
+		t.Fatalf("Save of a frozen record: %v, want ErrTransitionDenied", err)
+	}
+	got, err := docs.Get(ctx, "d1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Body != "b" {
+		t.Fatalf("frozen record changed: %q", got.Body)
+	}
+}

@@ -525,7 +525,7 @@ func (n *Incident) Attributes() map[string]string { return map[string]string{"sy
 
 // Assessments returns the collection of impact assessments in ws.
 func Assessments(ws *aims.Workspace) *aims.Collection[Assessment, *Assessment] {
-	return aims.NewCollection[Assessment](ws, KindAssessment, SchemaVersion)
+	return aims.NewCollection[Assessment](ws, KindAssessment, SchemaVersion).Freeze(string(StateApproved), string(StateSuperseded))
 }
 
 // Incidents returns the collection of incident notes in ws.

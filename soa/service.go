@@ -110,7 +110,7 @@ func NewService(ws *aims.Workspace, opts *ServiceOptions) (*Service, error) {
 	if s.opts.Catalog == nil {
 		s.opts.Catalog = controls.ISO42001()
 	}
-	s.versions = aims.NewCollection[SoA](ws, KindSoA, SoASchemaVersion)
+	s.versions = aims.NewCollection[SoA](ws, KindSoA, SoASchemaVersion).Freeze(string(StateApproved), string(StateSuperseded))
 	s.decisions = aims.NewCollection[DecisionRecord](ws, KindDecision, 1)
 	s.obligs = aims.NewCollection[ObligationRecord](ws, KindObligation, 1)
 	s.impls = aims.NewCollection[ImplementationRecord](ws, KindImplementation, 1)
