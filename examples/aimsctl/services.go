@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/audit"
 	"github.com/aimsgo/iso42001/impact"
 	"github.com/aimsgo/iso42001/risk"
 	"github.com/aimsgo/iso42001/soa"
@@ -77,7 +78,7 @@ func readinessChecks(ctx context.Context, ws *workspace) (*aims.Checks, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, extra := range [][]aims.Check{reg.Checks(), imp.Checks(), svc.Checks()} {
+	for _, extra := range [][]aims.Check{reg.Checks(), imp.Checks(), svc.Checks(), audit.Checks()} {
 		if err := cs.Add(extra...); err != nil {
 			return nil, err
 		}
