@@ -25,8 +25,19 @@
 //   - [github.com/aimsgo/iso42001/risk]: risk criteria, pluggable scorers,
 //     the register, treatment with the controls chosen, residual risk and
 //     acceptance, heatmaps and OSCAL results.
+//   - [github.com/aimsgo/iso42001/impact]: AI system impact assessments
+//     (6.1.4, 8.4) with questionnaires as data, the EU AI Act screening,
+//     and the link that turns serious harms into risks.
+//   - [github.com/aimsgo/iso42001/soa]: the Statement of Applicability,
+//     generated from the catalog, risk treatments, impact mitigations,
+//     obligations and decisions, with justifications, validation,
+//     approved versions, diffs and renderers.
+//   - [github.com/aimsgo/iso42001/audit]: Check and Act: monitoring,
+//     internal audit, nonconformity and corrective action, management
+//     review, gap assessment and certification readiness.
 //   - examples/aimsctl: a command-line program over the SDK that keeps a
-//     workspace in SQLite or PostgreSQL.
+//     workspace in SQLite or PostgreSQL; examples/quickstart: the Plan
+//     phase in a page of code.
 //
 // # The PDCA flow
 //
