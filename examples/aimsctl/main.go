@@ -100,6 +100,13 @@ func root() *command {
 			riskCommand(),
 			soaCommand(),
 			impactCommand(),
+			readinessCommand(),
+			ncCommand(),
+			auditCommand(),
+			reviewCommand(),
+			metricCommand(),
+			gapCommand(),
+			demoCommand(),
 		},
 	}
 }
