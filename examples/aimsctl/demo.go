@@ -207,53 +207,11 @@ func (d *demo) phase(title string) {
 // readiness runs certification readiness for stage with the record-based
 // checks of the risk, impact and SoA services.
 func (d *demo) readiness(ctx context.Context, stage audit.Stage) (*audit.ReadinessReport, error) {
-	extra, err := demoReadinessExtras(ctx, d.ws)
+	extra, err := readinessExtras(ctx, d.ws)
 	if err != nil {
 		return nil, err
 	}
 	return audit.Readiness(ctx, d.ws.Workspace, stage, extra...)
-}
-
-// demoReadinessExtras answers several stage 1 document requirements from
-// the records themselves (saved risk criteria, an approved SoA, assessed
-// and treated risks, approved impact assessments) rather than from a
-// document that would only restate them. Each keeps the requirement's id,
-// clause and title, so the report reads the same either way.
-func demoReadinessExtras(ctx context.Context, ws *workspace) ([]aims.Check, error) {
-	reg, err := riskRegister(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	imp, err := impactService(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	svc, err := soaService(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string]aims.Check{}
-	for _, c := range append(append(reg.Checks(), imp.Checks()...), svc.Checks()...) {
-		byID[c.ID] = c
-	}
-	from := map[string]string{
-		"statement-of-applicability": "soa-approved",
-		"risk-assessment-results":    risk.CheckAssessed,
-		"risk-treatment-results":     risk.CheckTreated,
-		"impact-assessment-results":  "impact-assessed",
-		"risk-criteria":              risk.CheckCriteria,
-	}
-	var out []aims.Check
-	for _, r := range audit.DocRequirements() {
-		if src, ok := from[r.ID]; ok {
-			c := byID[src]
-			if c.Run == nil {
-				return nil, fmt.Errorf("readiness: no check %q to answer %s", src, r.ID)
-			}
-			out = append(out, aims.Check{ID: r.ID, Clause: r.Clause, Title: r.Title, Gate: c.Gate, Run: c.Run})
-		}
-	}
-	return out, nil
 }
 
 // printReadiness prints a readiness report: failing items in full, passing
