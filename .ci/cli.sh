@@ -36,4 +36,10 @@ if command -v sqlite3 >/dev/null 2>&1; then
 else
   echo "WARNING: sqlite3 tool not available; tamper check through it skipped (the Go tests tamper through database/sql)" >&2
 fi
+# The README's main command: the worked organisation, readiness failing at
+# the start and passing at the end.
+"$bin" demo --db "$dir/demo.db" >"$dir/demo.out"
+grep -q "Readiness, stage 2: READY" "$dir/demo.out" || { cat "$dir/demo.out"; fail "demo did not end ready"; }
+"$bin" journal verify --db "$dir/demo.db"
+"$bin" readiness --db "$dir/demo.db" --stage 1
 echo "cli.sh: ok"

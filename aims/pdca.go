@@ -305,6 +305,10 @@ type Cycle struct {
 	Started time.Time `json:"started,omitzero"`
 	// PhaseStarted is when the current phase began.
 	PhaseStarted time.Time `json:"phaseStarted,omitzero"`
+	// PreviousStarted is when the previous cycle began (zero in cycle 1):
+	// until the new cycle reaches Check, the last complete cycle's
+	// evidence is what an auditor looks at.
+	PreviousStarted time.Time `json:"previousStarted,omitzero"`
 }
 
 // Phase returns the cycle's current phase.
@@ -520,7 +524,7 @@ func (pd *PDCA) Advance(ctx context.Context, actor string) (*Cycle, error) {
 			c.PhaseStarted = now
 			if gate == GateActToPlan {
 				c.Number++
-				c.Started = now
+				c.PreviousStarted, c.Started = c.Started, now
 			}
 			return nil
 		},

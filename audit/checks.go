@@ -41,8 +41,12 @@ func Checks() []aims.Check {
 	}
 }
 
-// cycleStart returns when the current PDCA cycle began (zero: no cycle
-// recorded), so that a check asks for evidence from this cycle.
+// cycleStart returns the start of the period whose evidence counts (zero:
+// no cycle recorded): the current cycle's start, or, while a new cycle is
+// still in Plan or Do, the previous cycle's, whose Check and Act evidence
+// stands until this cycle produces its own. The PDCA gates that use these
+// checks (check->act, act->plan) run in Check and Act, so they always ask
+// for the current cycle's evidence.
 func cycleStart(ctx context.Context, ws *aims.Workspace) (time.Time, error) {
 	c, err := aims.Cycles(ws).Get(ctx, aims.CycleID)
 	if errors.Is(err, aims.ErrNotFound) {
@@ -51,7 +55,14 @@ func cycleStart(ctx context.Context, ws *aims.Workspace) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, err
 	}
-	return c.Started, nil
+	return evidenceSince(c), nil
+}
+
+func evidenceSince(c *aims.Cycle) time.Time {
+	if p := c.Phase(); (p == aims.PhasePlan || p == aims.PhaseDo) && !c.PreviousStarted.IsZero() {
+		return c.PreviousStarted
+	}
+	return c.Started
 }
 
 func anyOf(ctx context.Context, ws *aims.Workspace, kind string, where map[string]string) (bool, error) {
