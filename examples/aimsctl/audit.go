@@ -715,7 +715,7 @@ func runReviewPrepare(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 	}
-	rv, err := audit.NewReviews(ws.Workspace, nil).Prepare(ctx, wf.who(a), *id, *title, planned)
+	rv, err := audit.NewReviews(ws.Workspace, riskInput(ws)).Prepare(ctx, wf.who(a), *id, *title, planned)
 	if err != nil {
 		return err
 	}
@@ -959,23 +959,99 @@ func gapCommand() *command {
 	}
 }
 
-// soaProposer proposes "defined" for 6.1.3 once a Statement of
-// Applicability is approved: audit cannot read the soa package's records.
-func soaProposer(ws *workspace) audit.Proposer {
-	return func(ctx context.Context, _ *aims.Workspace) (map[string]audit.Proposal, error) {
-		svc, err := soaService(ctx, ws)
+// recordProposer proposes maturity "defined" for every clause whose
+// record-based readiness check passes (risk criteria saved, risks assessed
+// and treated, impact assessments approved, SoA approved), citing what the
+// check found; people's ratings can raise it.
+func recordProposer(ws *workspace) audit.Proposer {
+	return func(ctx context.Context, aws *aims.Workspace) (map[string]audit.Proposal, error) {
+		checks, err := readinessExtras(ctx, ws)
 		if err != nil {
 			return nil, err
 		}
-		doc, err := svc.Approved(ctx)
-		if errors.Is(err, aims.ErrNotFound) {
-			return nil, nil
+		out := map[string]audit.Proposal{}
+		for _, c := range checks {
+			ok, detail, err := c.Run(ctx, aws)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			p := out[c.Clause]
+			p.Level = audit.MaturityDefined
+			p.Evidence = append(p.Evidence, c.Title+": "+detail)
+			out[c.Clause] = p
 		}
-		if err != nil {
-			return nil, err
-		}
-		return map[string]audit.Proposal{"6.1.3": {Level: audit.MaturityDefined, Evidence: []string{fmt.Sprintf("SoA version %d approved by %s", doc.Number, doc.ApprovedBy)}}}, nil
+		return out, nil
 	}
+}
+
+// riskInput summarises the risk register and the impact assessments for a
+// management review (9.3.2): open risks by band, those above appetite with
+// neither treatment nor acceptance, and each in-scope system's current
+// impact assessment.
+func riskInput(ws *workspace) audit.RiskInput {
+	return audit.RiskInputFunc(func(ctx context.Context, _ *aims.Workspace) ([]string, error) {
+		reg, err := riskRegister(ctx, ws)
+		if err != nil {
+			return nil, err
+		}
+		risks, err := reg.All(ctx, risk.Filter{})
+		if err != nil {
+			return nil, err
+		}
+		bands := map[string]int{}
+		var order []string
+		untreated := 0
+		open := 0
+		for _, rk := range risks {
+			if risk.State(rk.State) == risk.StateClosed {
+				continue
+			}
+			open++
+			cur, _ := rk.Current()
+			if cur == nil {
+				continue
+			}
+			if bands[cur.Score.Band] == 0 {
+				order = append(order, cur.Score.Band)
+			}
+			bands[cur.Score.Band]++
+			if !reg.Criteria().WithinAppetite(cur.Score.Level()) && rk.Treatment == nil && rk.Acceptance == nil {
+				untreated++
+			}
+		}
+		slices.Sort(order)
+		parts := make([]string, len(order))
+		for i, b := range order {
+			parts[i] = fmt.Sprintf("%d %s", bands[b], b)
+		}
+		lines := []string{fmt.Sprintf("%d open risks (%s); %d above appetite with neither treatment nor acceptance.", open, strings.Join(parts, ", "), untreated)}
+		imp, err := impactService(ctx, ws)
+		if err != nil {
+			return nil, err
+		}
+		inv, err := imp.Inventory(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range inv {
+			if !it.InScope {
+				continue
+			}
+			if it.Current == "" {
+				lines = append(lines, fmt.Sprintf("%s has no approved impact assessment.", it.System))
+				continue
+			}
+			tier := string(it.Tier)
+			if tier == "" {
+				tier = "not screened"
+			}
+			lines = append(lines, fmt.Sprintf("%s: impact assessment %s approved (EU AI Act tier: %s).", it.System, it.Current, tier))
+		}
+		return lines, nil
+	})
 }
 
 func runGap(ctx context.Context, a *app, args []string) error {
@@ -998,7 +1074,7 @@ func runGap(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	as, err := audit.NewGap(ws.Workspace, nil).Assess(ctx, &audit.GapOptions{Target: audit.Maturity(*target), Proposers: []audit.Proposer{soaProposer(ws)}})
+	as, err := audit.NewGap(ws.Workspace, nil).Assess(ctx, &audit.GapOptions{Target: audit.Maturity(*target), Proposers: []audit.Proposer{recordProposer(ws)}})
 	if err != nil {
 		return err
 	}

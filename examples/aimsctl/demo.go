@@ -909,7 +909,7 @@ func (d *demo) act(ctx context.Context) error {
 		return err
 	}
 	if err := d.step("act: management review", func() error {
-		rs := audit.NewReviews(ws, nil)
+		rs := audit.NewReviews(ws, riskInput(d.ws))
 		r, err := rs.Prepare(ctx, demoAlice, "mr-2026-1", "Management review, first cycle", d.clk.Now())
 		if err != nil {
 			return err
