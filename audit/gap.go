@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"math"
 	"slices"
@@ -438,9 +439,9 @@ func (a *GapAssessment) GroupLevels() ([]string, []float64) {
 // output is deterministic.
 func (a *GapAssessment) WriteSVG(w io.Writer) error {
 	groups, vals := a.GroupLevels()
-	const size, cx, cy, radius = 480.0, 240.0, 240.0, 180.0
+	const size, height, cx, cy, radius = 480.0, 530.0, 240.0, 240.0, 180.0
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="11">`+"\n", size, size, size, size)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="11">`+"\n", size, height, size, height)
 	b.WriteString("<title>AIMS maturity by clause group</title>\n")
 	pt := func(i int, r float64) (float64, float64) {
 		ang := 2*math.Pi*float64(i)/float64(len(groups)) - math.Pi/2
@@ -461,8 +462,17 @@ func (a *GapAssessment) WriteSVG(w io.Writer) error {
 		x, y := pt(i, radius)
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#ccc"/>`+"\n", cx, cy, x, y)
 		lx, ly := pt(i, radius+18)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", lx, ly+4, g)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`+"\n", lx, ly+4, html.EscapeString(g))
 	}
+	// Ring levels along the first axis, and a legend below the chart.
+	for l := 1; l <= 5; l++ {
+		x, y := pt(0, radius*float64(l)/5)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" fill="#999" font-size="9">%d</text>`+"\n", x+3, y-2, l)
+	}
+	fmt.Fprintf(&b, `<rect x="40" y="%.0f" width="14" height="10" fill="#36c" fill-opacity="0.3" stroke="#36c"/>`+"\n", height-42)
+	fmt.Fprintf(&b, `<text x="60" y="%.0f">mean maturity of the group (0 none ... 5 optimising)</text>`+"\n", height-33)
+	fmt.Fprintf(&b, `<line x1="40" y1="%.0f" x2="54" y2="%.0f" stroke="#c33" stroke-dasharray="4 3"/>`+"\n", height-17, height-17)
+	fmt.Fprintf(&b, `<text x="60" y="%.0f">target level %d</text>`+"\n", height-13, a.Target)
 	if len(groups) > 0 {
 		fmt.Fprintf(&b, `<polygon points="%s" fill="none" stroke="#c33" stroke-dasharray="4 3"><title>target %d</title></polygon>`+"\n",
 			poly(func(int) float64 { return float64(a.Target) }), a.Target)
