@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/aimsgo/iso42001/internal/mdtext"
 	"html"
 	"io"
 	"math"
@@ -403,11 +404,11 @@ func (a *GapAssessment) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Gap assessment (target: %d %s)\n\n| Ref | Title | Level | Source | Evidence |\n|---|---|---|---|---|\n", a.Target, a.Target)
 	for _, it := range a.Items {
-		fmt.Fprintf(&b, "| %s | %s | %d %s | %s | %s |\n", it.Ref, mdCell(it.Title), it.Level, it.Level, it.Source, mdCell(strings.Join(it.Evidence, "; ")))
+		fmt.Fprintf(&b, "| %s | %s | %d %s | %s | %s |\n", it.Ref, mdtext.Escape(it.Title), it.Level, it.Level, it.Source, mdtext.Escape(strings.Join(it.Evidence, "; ")))
 	}
 	b.WriteString("\n## Roadmap\n\n| Wave | Ref | Title | From | To | Risk | Effort | Needs |\n|---|---|---|---|---|---|---|---|\n")
 	for _, s := range a.Roadmap {
-		fmt.Fprintf(&b, "| %d | %s | %s | %d | %d | %d | %d | %s |\n", s.Wave, s.Ref, mdCell(s.Title), s.From, s.To, s.Risk, s.Effort, joinRefs(s.Needs))
+		fmt.Fprintf(&b, "| %d | %s | %s | %d | %d | %d | %d | %s |\n", s.Wave, s.Ref, mdtext.Escape(s.Title), s.From, s.To, s.Risk, s.Effort, joinRefs(s.Needs))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"github.com/aimsgo/iso42001/internal/mdtext"
 	"slices"
 	"strings"
 
@@ -300,7 +301,7 @@ func (r *ReadinessReport) Markdown() string {
 		if it.OK {
 			ok = "yes"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", it.Clause, mdCell(it.Title), ok, mdCell(it.Detail))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", it.Clause, mdtext.Escape(it.Title), ok, mdtext.Escape(it.Detail))
 	}
 	return b.String()
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/aimsgo/iso42001/internal/mdtext"
 	"html"
 	"io"
 	"strings"
@@ -66,15 +67,6 @@ func (r *Report) Counts() map[FindingType]int {
 	return out
 }
 
-// mdCell escapes text for a Markdown table cell.
-func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "\\", "\\\\")
-	s = strings.ReplaceAll(s, "|", "\\|")
-	s = strings.ReplaceAll(s, "<", "&lt;")
-	s = strings.ReplaceAll(s, "\r", " ")
-	return strings.ReplaceAll(s, "\n", " ")
-}
-
 var findingTypes = []FindingType{FindingMajor, FindingMinor, FindingObservation, FindingOpportunity}
 
 // WriteMarkdown renders the report as Markdown; the same report renders
@@ -82,26 +74,26 @@ var findingTypes = []FindingType{FindingMajor, FindingMinor, FindingObservation,
 func (r *Report) WriteMarkdown(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	a := r.Audit
-	fmt.Fprintf(b, "# Internal audit report: %s\n\n", mdCell(a.Title))
-	fmt.Fprintf(b, "- Audit: %s (%s)\n", mdCell(a.ID), a.State)
+	fmt.Fprintf(b, "# Internal audit report: %s\n\n", mdtext.Escape(a.Title))
+	fmt.Fprintf(b, "- Audit: %s (%s)\n", mdtext.Escape(a.ID), a.State)
 	if a.Programme != "" {
-		fmt.Fprintf(b, "- Programme: %s\n", mdCell(a.Programme))
+		fmt.Fprintf(b, "- Programme: %s\n", mdtext.Escape(a.Programme))
 	}
 	fmt.Fprintf(b, "- Planned: %s; started: %s; completed: %s\n", date(a.Planned), date(a.Started), date(a.Completed))
-	fmt.Fprintf(b, "- Lead auditor: %s; auditors: %s\n", mdCell(a.Lead), mdCell(strings.Join(a.Auditors, ", ")))
+	fmt.Fprintf(b, "- Lead auditor: %s; auditors: %s\n", mdtext.Escape(a.Lead), mdtext.Escape(strings.Join(a.Auditors, ", ")))
 	areas := make([]string, len(a.Areas))
 	for i, ar := range a.Areas {
 		areas[i] = ar.ID
 	}
-	fmt.Fprintf(b, "- Scope: %s\n", mdCell(joinRefs(areas)))
-	fmt.Fprintf(b, "- Criteria: %s\n\n", mdCell(joinRefs(a.Criteria)))
+	fmt.Fprintf(b, "- Scope: %s\n", mdtext.Escape(joinRefs(areas)))
+	fmt.Fprintf(b, "- Criteria: %s\n\n", mdtext.Escape(joinRefs(a.Criteria)))
 	c := r.Counts()
 	b.WriteString("## Summary\n\n| Finding type | Count |\n|---|---|\n")
 	for _, t := range findingTypes {
 		fmt.Fprintf(b, "| %s | %d |\n", t, c[t])
 	}
 	if a.Conclusion != "" {
-		fmt.Fprintf(b, "\nConclusion: %s\n", mdCell(a.Conclusion))
+		fmt.Fprintf(b, "\nConclusion: %s\n", mdtext.Escape(a.Conclusion))
 	}
 	b.WriteString("\n## Findings\n\n")
 	if len(r.Findings) == 0 {
@@ -113,8 +105,8 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			if f.Nonconformity != "" {
 				action = f.Nonconformity + " (" + r.Nonconformities[f.Nonconformity] + ")"
 			}
-			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", mdCell(f.ID), mdCell(f.Ref), f.Type, mdCell(f.Statement),
-				mdCell(strings.Join(f.Evidence, "; ")), mdCell(f.Auditor), mdCell(action))
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", mdtext.Escape(f.ID), mdtext.Escape(f.Ref), f.Type, mdtext.Escape(f.Statement),
+				mdtext.Escape(strings.Join(f.Evidence, "; ")), mdtext.Escape(f.Auditor), mdtext.Escape(action))
 		}
 	}
 	b.WriteString("\n## Checklist\n\n| Ref | Title | Result | Evidence | Auditor |\n|---|---|---|---|---|\n")
@@ -123,7 +115,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		if res == "" {
 			res = "not assessed"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", mdCell(it.Ref), mdCell(it.Title), res, mdCell(strings.Join(it.Evidence, "; ")), mdCell(it.Auditor))
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s |\n", mdtext.Escape(it.Ref), mdtext.Escape(it.Title), res, mdtext.Escape(strings.Join(it.Evidence, "; ")), mdtext.Escape(it.Auditor))
 	}
 	return b.Flush()
 }

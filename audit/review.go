@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"github.com/aimsgo/iso42001/internal/mdtext"
 	"slices"
 	"strings"
 	"time"
@@ -335,16 +336,16 @@ func (rs *Reviews) Record(ctx context.Context, actor, id string, o Outcome) (*Re
 // Markdown renders the review's inputs and outcome for people.
 func (r *Review) Markdown() string {
 	b := &strings.Builder{}
-	fmt.Fprintf(b, "# Management review: %s\n\n- State: %s; planned %s; held %s\n", mdCell(r.Title), r.State, date(r.Planned), date(r.Held))
+	fmt.Fprintf(b, "# Management review: %s\n\n- State: %s; planned %s; held %s\n", mdtext.Escape(r.Title), r.State, date(r.Planned), date(r.Held))
 	in := r.Inputs
 	fmt.Fprintf(b, "\n## Inputs\n\n- Since: %s\n- Monitoring: %s\n- Overdue corrective actions: %d\n", date(in.Since), in.Monitoring, in.OverdueActions)
 	fmt.Fprintf(b, "- Audits completed: %s\n- Changed issues: %d; changed interested parties: %d\n", joinRefs(in.Audits), len(in.IssueChanges), len(in.PartyChanges))
 	for _, s := range in.Risks {
-		fmt.Fprintf(b, "- Risk: %s\n", mdCell(s))
+		fmt.Fprintf(b, "- Risk: %s\n", mdtext.Escape(s))
 	}
 	b.WriteString("\n## Decisions\n\n")
 	for _, d := range r.Decisions {
-		fmt.Fprintf(b, "- %s\n", mdCell(d))
+		fmt.Fprintf(b, "- %s\n", mdtext.Escape(d))
 	}
 	return b.String()
 }

@@ -3,6 +3,7 @@ package controls
 import (
 	"bufio"
 	"fmt"
+	"github.com/aimsgo/iso42001/internal/mdtext"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -29,29 +30,24 @@ func WriteTable(w io.Writer, c *Catalog) error {
 	return tw.Flush()
 }
 
-// mdEscape keeps text from breaking Markdown tables or starting markup.
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "*", `\*`, "_", `\_`, "<", "&lt;").Replace(s)
-}
-
 // WriteMarkdown writes c as a Markdown document: the clauses by PDCA phase,
 // then Annex A controls grouped by objective, then own controls, then the
 // Annex C entries. The layout is for people and may change.
 func WriteMarkdown(w io.Writer, c *Catalog) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "# %s\n\n", mdEscape(c.Title()))
+	fmt.Fprintf(bw, "# %s\n\n", mdtext.Escape(c.Title()))
 	fmt.Fprintf(bw, "## Clauses\n\n| Clause | Title | Phase | Documented information |\n|---|---|---|---|\n")
 	for cl := range c.Clauses() {
-		fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", cl.ID, mdEscape(cl.Title), cl.Phase, mdEscape(strings.Join(cl.DocumentedInformation, "; ")))
+		fmt.Fprintf(bw, "| %s | %s | %s | %s |\n", cl.ID, mdtext.Escape(cl.Title), cl.Phase, mdtext.Escape(strings.Join(cl.DocumentedInformation, "; ")))
 	}
 	fmt.Fprintf(bw, "\n## Annex A controls\n")
 	for ob := range c.Objectives() {
 		if ob.Parent != "" {
-			fmt.Fprintf(bw, "\n#### %s %s\n\n", ob.ID, mdEscape(ob.Title))
+			fmt.Fprintf(bw, "\n#### %s %s\n\n", ob.ID, mdtext.Escape(ob.Title))
 		} else {
-			fmt.Fprintf(bw, "\n### %s %s\n\n", ob.ID, mdEscape(ob.Title))
+			fmt.Fprintf(bw, "\n### %s %s\n\n", ob.ID, mdtext.Escape(ob.Title))
 		}
-		fmt.Fprintf(bw, "%s\n", mdEscape(ob.Summary))
+		fmt.Fprintf(bw, "%s\n", mdtext.Escape(ob.Summary))
 		first := true
 		for ct := range c.ControlsIn(ob.ID) {
 			if ct.Objective != ob.ID {
@@ -61,7 +57,7 @@ func WriteMarkdown(w io.Writer, c *Catalog) error {
 				fmt.Fprintf(bw, "\n| Control | Title | Summary |\n|---|---|---|\n")
 				first = false
 			}
-			fmt.Fprintf(bw, "| %s | %s | %s |\n", ct.ID, mdEscape(ct.Title), mdEscape(ct.Summary))
+			fmt.Fprintf(bw, "| %s | %s | %s |\n", ct.ID, mdtext.Escape(ct.Title), mdtext.Escape(ct.Summary))
 		}
 	}
 	first := true
@@ -73,14 +69,14 @@ func WriteMarkdown(w io.Writer, c *Catalog) error {
 			fmt.Fprintf(bw, "\n## Organization controls\n\n| Control | Title | Summary |\n|---|---|---|\n")
 			first = false
 		}
-		fmt.Fprintf(bw, "| %s | %s | %s |\n", ct.ID, mdEscape(ct.Title), mdEscape(ct.Summary))
+		fmt.Fprintf(bw, "| %s | %s | %s |\n", ct.ID, mdtext.Escape(ct.Title), mdtext.Escape(ct.Summary))
 	}
 	fmt.Fprintf(bw, "\n## Annex C\n\n| Entry | Title | Relevant controls |\n|---|---|---|\n")
 	for o := range c.AIObjectives() {
-		fmt.Fprintf(bw, "| %s | %s | %s |\n", o.Label, mdEscape(o.Title), strings.Join(o.Controls, ", "))
+		fmt.Fprintf(bw, "| %s | %s | %s |\n", o.Label, mdtext.Escape(o.Title), strings.Join(o.Controls, ", "))
 	}
 	for s := range c.RiskSources() {
-		fmt.Fprintf(bw, "| %s | %s | %s |\n", s.Label, mdEscape(s.Title), strings.Join(s.Controls, ", "))
+		fmt.Fprintf(bw, "| %s | %s | %s |\n", s.Label, mdtext.Escape(s.Title), strings.Join(s.Controls, ", "))
 	}
 	return bw.Flush()
 }

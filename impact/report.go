@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/aimsgo/iso42001/internal/mdtext"
 	"html/template"
 	"io"
 	"strconv"
@@ -93,28 +94,6 @@ func WriteJSON(w io.Writer, a *Assessment, threshold int) error {
 	return enc.Encode(Report{Schema: ReportSchemaID, Assessment: a, Threshold: threshold, AboveThreshold: aboveThreshold(a, threshold)})
 }
 
-// mdCell makes s safe inside a Markdown table cell: pipes escaped, line
-// breaks flattened, and characters that start Markdown or HTML markup
-// escaped so that user text cannot inject links or tags.
-func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", " ")
-	s = strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
-	return mdText(s)
-}
-
-// mdText escapes Markdown and HTML markup in running text.
-func mdText(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\\', '`', '*', '_', '[', ']', '<', '>', '|', '#', '!':
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 func levelsText(l Levels) string {
 	if l.IsZero() {
 		return ""
@@ -126,11 +105,11 @@ func levelsText(l Levels) string {
 func WriteMarkdown(w io.Writer, a *Assessment, threshold int) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
-	p("# %s\n\n", mdText(a.Title))
+	p("# %s\n\n", mdtext.Escape(a.Title))
 	p("| Field | Value |\n| --- | --- |\n")
 	row := func(k, v string) {
 		if v != "" {
-			p("| %s | %s |\n", k, mdCell(v))
+			p("| %s | %s |\n", k, mdtext.Escape(v))
 		}
 	}
 	row("Assessment", a.ID)
@@ -146,23 +125,23 @@ func WriteMarkdown(w io.Writer, a *Assessment, threshold int) error {
 	row("Superseded by", a.SupersededBy)
 	p("\n")
 	if s := a.Screening; s != nil {
-		p("## EU AI Act screening: %s\n\n", mdText(string(s.Tier)))
-		p("Roles: %s. Questionnaire %s.\n\n", mdText(strings.Join(s.Roles, ", ")), mdText(s.Questionnaire))
+		p("## EU AI Act screening: %s\n\n", mdtext.Escape(string(s.Tier)))
+		p("Roles: %s. Questionnaire %s.\n\n", mdtext.Escape(strings.Join(s.Roles, ", ")), mdtext.Escape(s.Questionnaire))
 		writeReasonsMD(p, s.Reasons)
 		if len(s.Obligations) > 0 {
 			p("### Obligations\n\n| Role | Reference | Duty |\n| --- | --- | --- |\n")
 			for _, d := range s.Obligations {
-				p("| %s | %s | %s |\n", mdCell(d.Role), mdCell(d.Reference), mdCell(d.Text))
+				p("| %s | %s | %s |\n", mdtext.Escape(d.Role), mdtext.Escape(d.Reference), mdtext.Escape(d.Text))
 			}
 			p("\n")
 		}
-		p("> %s\n\n", mdCell(s.Notice))
+		p("> %s\n\n", mdtext.Escape(s.Notice))
 	}
 	if r := a.Result; r != nil {
-		p("## Questionnaire: %s\n\n", mdText(r.OutcomeTitle))
-		p("Questionnaire %s, outcome `%s`.", mdText(r.Questionnaire), r.Outcome)
+		p("## Questionnaire: %s\n\n", mdtext.Escape(r.OutcomeTitle))
+		p("Questionnaire %s, outcome `%s`.", mdtext.Escape(r.Questionnaire), r.Outcome)
 		if len(r.Missing) > 0 {
-			p(" Unanswered required questions: %s.", mdText(strings.Join(r.Missing, ", ")))
+			p(" Unanswered required questions: %s.", mdtext.Escape(strings.Join(r.Missing, ", ")))
 		}
 		p("\n\n")
 		writeReasonsMD(p, r.Reasons)
@@ -173,14 +152,14 @@ func WriteMarkdown(w io.Writer, a *Assessment, threshold int) error {
 		}
 		p("## %s\n\n", title)
 		for _, s := range items {
-			p("- %s\n", mdCell(s))
+			p("- %s\n", mdtext.Escape(s))
 		}
 		p("\n")
 	}
 	list("Intended uses", a.IntendedUses)
 	list("Reasonably foreseeable misuse", a.Misuse)
 	if a.DeploymentContext != "" {
-		p("## Deployment context\n\n%s\n\n", mdCell(a.DeploymentContext))
+		p("## Deployment context\n\n%s\n\n", mdtext.Escape(a.DeploymentContext))
 	}
 	if len(a.Stakeholders) > 0 {
 		p("## People affected\n\n| Group | Kind | Vulnerable | Note |\n| --- | --- | --- | --- |\n")
@@ -189,7 +168,7 @@ func WriteMarkdown(w io.Writer, a *Assessment, threshold int) error {
 			if s.Vulnerable {
 				v = "yes"
 			}
-			p("| %s | %s | %s | %s |\n", mdCell(s.Name), s.Kind, v, mdCell(s.Note))
+			p("| %s | %s | %s | %s |\n", mdtext.Escape(s.Name), s.Kind, v, mdtext.Escape(s.Note))
 		}
 		p("\n")
 	}
@@ -208,28 +187,28 @@ func WriteMarkdown(w io.Writer, a *Assessment, threshold int) error {
 			for _, m := range im.Mitigations {
 				ctrls = append(ctrls, m.Controls...)
 			}
-			p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mdCell(im.ID), im.Effect, im.Dimension, mdCell(im.Title),
-				levelsText(im.Levels), mdCell(score), mdCell(residual), mdCell(strings.Join(ctrls, ", ")), mdCell(im.Risk))
+			p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mdtext.Escape(im.ID), im.Effect, im.Dimension, mdtext.Escape(im.Title),
+				levelsText(im.Levels), mdtext.Escape(score), mdtext.Escape(residual), mdtext.Escape(strings.Join(ctrls, ", ")), mdtext.Escape(im.Risk))
 		}
 		p("\nLevels: S severity, L likelihood, Sc scale, R reversibility.\n\n")
 		for _, im := range a.Impacts {
 			if im.Description == "" && len(im.Mitigations) == 0 {
 				continue
 			}
-			p("### %s %s\n\n", mdText(im.ID), mdText(im.Title))
+			p("### %s %s\n\n", mdtext.Escape(im.ID), mdtext.Escape(im.Title))
 			if im.Description != "" {
-				p("%s\n\n", mdCell(im.Description))
+				p("%s\n\n", mdtext.Escape(im.Description))
 			}
 			if im.Score != nil {
-				p("Score: %s\n\n", mdCell(im.Score.Explain()))
+				p("Score: %s\n\n", mdtext.Escape(im.Score.Explain()))
 			}
 			for _, m := range im.Mitigations {
-				p("- Mitigation: %s", mdCell(m.Description))
+				p("- Mitigation: %s", mdtext.Escape(m.Description))
 				if len(m.Controls) > 0 {
-					p(" (controls %s)", mdCell(strings.Join(m.Controls, ", ")))
+					p(" (controls %s)", mdtext.Escape(strings.Join(m.Controls, ", ")))
 				}
 				if len(m.Risks) > 0 {
-					p(" (risks %s)", mdCell(strings.Join(m.Risks, ", ")))
+					p(" (risks %s)", mdtext.Escape(strings.Join(m.Risks, ", ")))
 				}
 				p("\n")
 			}
@@ -241,14 +220,14 @@ func WriteMarkdown(w io.Writer, a *Assessment, threshold int) error {
 	if len(a.Consulted) > 0 {
 		p("## Consulted\n\n| Party | Date | Summary |\n| --- | --- | --- |\n")
 		for _, c := range a.Consulted {
-			p("| %s | %s | %s |\n", mdCell(c.Party), day(c.Date), mdCell(c.Summary))
+			p("| %s | %s | %s |\n", mdtext.Escape(c.Party), day(c.Date), mdtext.Escape(c.Summary))
 		}
 		p("\n")
 	}
 	if d := a.Decision; d != nil {
-		p("## Decision: %s\n\n%s\n\n", d.Verdict, mdCell(d.Rationale))
+		p("## Decision: %s\n\n%s\n\n", d.Verdict, mdtext.Escape(d.Rationale))
 		for _, c := range d.Conditions {
-			p("- Condition: %s\n", mdCell(c))
+			p("- Condition: %s\n", mdtext.Escape(c))
 		}
 		if len(d.Conditions) > 0 {
 			p("\n")
@@ -257,7 +236,7 @@ func WriteMarkdown(w io.Writer, a *Assessment, threshold int) error {
 	if len(a.Comments) > 0 {
 		p("## Review comments\n\n")
 		for _, c := range a.Comments {
-			p("- %s, %s: %s\n", mdCell(c.By), day(c.At), mdCell(c.Text))
+			p("- %s, %s: %s\n", mdtext.Escape(c.By), day(c.At), mdtext.Escape(c.Text))
 		}
 		p("\n")
 	}
@@ -278,7 +257,7 @@ func writeReasonsMD(p func(string, ...any), reasons []Reason) {
 		for _, t := range r.Trace {
 			tr = append(tr, t.Question+" = "+t.Answer.String())
 		}
-		p("| %s | %s | %s | %s |\n", mark, mdCell(r.Reference), mdCell(r.Text), mdCell(strings.Join(tr, "; ")))
+		p("| %s | %s | %s | %s |\n", mark, mdtext.Escape(r.Reference), mdtext.Escape(r.Text), mdtext.Escape(strings.Join(tr, "; ")))
 	}
 	p("\n")
 }

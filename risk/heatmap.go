@@ -3,6 +3,7 @@ package risk
 import (
 	"bytes"
 	"fmt"
+	"github.com/aimsgo/iso42001/internal/mdtext"
 	"io"
 	"strings"
 )
@@ -107,15 +108,15 @@ func (rep *Report) WriteHeatmapMarkdown(w io.Writer) error {
 	}{{"Inherent risk", h.Inherent, h.UnplacedInherent}, {"Residual risk", h.Residual, h.UnplacedResidual}} {
 		fmt.Fprintf(&b, "\n## %s\n\n| likelihood \\ consequence |", panel.title)
 		for _, c := range h.Consequence {
-			fmt.Fprintf(&b, " %s |", mdEscape(c))
+			fmt.Fprintf(&b, " %s |", mdtext.Escape(c))
 		}
 		b.WriteString("\n|---|")
 		b.WriteString(strings.Repeat("---|", len(h.Consequence)))
 		b.WriteByte('\n')
 		for l := len(h.Likelihood) - 1; l >= 0; l-- {
-			fmt.Fprintf(&b, "| %s |", mdEscape(h.Likelihood[l]))
+			fmt.Fprintf(&b, "| %s |", mdtext.Escape(h.Likelihood[l]))
 			for k := range h.Consequence {
-				fmt.Fprintf(&b, " %s: %d |", mdEscape(h.Bands[l][k]), panel.counts[l][k])
+				fmt.Fprintf(&b, " %s: %d |", mdtext.Escape(h.Bands[l][k]), panel.counts[l][k])
 			}
 			b.WriteByte('\n')
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/aimsgo/iso42001/internal/mdtext"
 	"io"
 	"slices"
 	"strconv"
@@ -187,29 +188,11 @@ func controlIDs(cs []ControlChoice) []string {
 	return out
 }
 
-// mdEscape makes text safe inside Markdown, table cells included: it
-// escapes the characters Markdown would interpret and folds line breaks.
-func mdEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case '\\', '|', '*', '_', '`', '[', ']', '<', '>', '#', '~':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case '\n', '\r', '\t':
-			b.WriteByte(' ')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 func ratingText(g *Rating) string {
 	if g == nil {
 		return "-"
 	}
-	return mdEscape(g.Score.Band) + " (" + formatNumber(g.Score.Value) + ")"
+	return mdtext.Escape(g.Score.Band) + " (" + formatNumber(g.Score.Value) + ")"
 }
 
 // WriteMarkdown writes the register as Markdown: a summary table, then one
@@ -223,59 +206,59 @@ func (rep *Report) WriteMarkdown(w io.Writer) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# AI risk register\n\n")
 	fmt.Fprintf(&b, "Tenant: %s. Generated: %s. Appetite: %s. Tolerance: %s. Risks: %d.\n\n",
-		mdEscape(rep.Tenant), rep.GeneratedAt.Format(time.RFC3339), mdEscape(crit.Band(crit.Appetite()).Name),
-		mdEscape(crit.Band(crit.Tolerance()).Name), len(rep.Risks))
+		mdtext.Escape(rep.Tenant), rep.GeneratedAt.Format(time.RFC3339), mdtext.Escape(crit.Band(crit.Appetite()).Name),
+		mdtext.Escape(crit.Band(crit.Tolerance()).Name), len(rep.Risks))
 	b.WriteString("| ID | Title | Owner | State | Inherent | Residual | Treatment | Next review |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|\n")
 	for _, rr := range rep.Risks {
 		treat := "-"
 		if t := rr.Treatment; t != nil {
-			treat = mdEscape(strings.Join(optionStrings(t.Options), ", "))
+			treat = mdtext.Escape(strings.Join(optionStrings(t.Options), ", "))
 			if len(t.Controls) > 0 {
-				treat += ": " + mdEscape(strings.Join(controlIDs(t.Controls), ", "))
+				treat += ": " + mdtext.Escape(strings.Join(controlIDs(t.Controls), ", "))
 			}
 		} else if rr.NeedsTreatment {
 			treat = "**needed**"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdEscape(rr.ID), mdEscape(rr.Title),
-			mdEscape(rr.Owner), mdEscape(rr.State), ratingText(rr.Inherent), ratingText(rr.Residual), treat,
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", mdtext.Escape(rr.ID), mdtext.Escape(rr.Title),
+			mdtext.Escape(rr.Owner), mdtext.Escape(rr.State), ratingText(rr.Inherent), ratingText(rr.Residual), treat,
 			orDash(day(rr.NextReview)))
 	}
 	for _, rr := range rep.Risks {
-		fmt.Fprintf(&b, "\n## %s: %s\n\n", mdEscape(rr.ID), mdEscape(rr.Title))
+		fmt.Fprintf(&b, "\n## %s: %s\n\n", mdtext.Escape(rr.ID), mdtext.Escape(rr.Title))
 		if rr.Description != "" {
-			fmt.Fprintf(&b, "%s\n\n", mdEscape(rr.Description))
+			fmt.Fprintf(&b, "%s\n\n", mdtext.Escape(rr.Description))
 		}
 		item := func(label, value string) {
 			if value != "" {
 				fmt.Fprintf(&b, "- %s: %s\n", label, value)
 			}
 		}
-		item("State", mdEscape(rr.State))
-		item("Owner", mdEscape(rr.Owner))
-		item("AI systems", mdEscape(strings.Join(rr.Systems, ", ")))
-		item("Risk sources (Annex C.3)", mdEscape(strings.Join(stringsOf(rr.Sources), ", ")))
-		item("Objectives (Annex C.2)", mdEscape(strings.Join(stringsOf(rr.Objectives), ", ")))
-		item("Causes", mdEscape(strings.Join(rr.Causes, "; ")))
-		item("Consequences", mdEscape(strings.Join(rr.Consequences, "; ")))
+		item("State", mdtext.Escape(rr.State))
+		item("Owner", mdtext.Escape(rr.Owner))
+		item("AI systems", mdtext.Escape(strings.Join(rr.Systems, ", ")))
+		item("Risk sources (Annex C.3)", mdtext.Escape(strings.Join(stringsOf(rr.Sources), ", ")))
+		item("Objectives (Annex C.2)", mdtext.Escape(strings.Join(stringsOf(rr.Objectives), ", ")))
+		item("Causes", mdtext.Escape(strings.Join(rr.Causes, "; ")))
+		item("Consequences", mdtext.Escape(strings.Join(rr.Consequences, "; ")))
 		if g := rr.Inherent; g != nil {
 			item("Inherent risk", ratingLine(g))
 		}
 		if t := rr.Treatment; t != nil {
-			item("Treatment", mdEscape(strings.Join(optionStrings(t.Options), ", ")))
-			item("Rationale", mdEscape(t.Rationale))
+			item("Treatment", mdtext.Escape(strings.Join(optionStrings(t.Options), ", ")))
+			item("Rationale", mdtext.Escape(t.Rationale))
 			for _, x := range t.Controls {
-				item("Control chosen", mdEscape(x.ID)+noteText(x.Note))
+				item("Control chosen", mdtext.Escape(x.ID)+noteText(x.Note))
 			}
 			for _, x := range t.Rejected {
-				item("Control rejected", mdEscape(x.ID)+": "+mdEscape(x.Reason))
+				item("Control rejected", mdtext.Escape(x.ID)+": "+mdtext.Escape(x.Reason))
 			}
 			for _, a := range t.Actions {
 				status := "open"
 				if !a.Open() {
 					status = "done " + day(a.Done)
 				}
-				item("Action", fmt.Sprintf("%s: %s (owner %s, due %s, %s)", mdEscape(a.ID), mdEscape(a.Title), mdEscape(a.Owner), day(a.Due), status))
+				item("Action", fmt.Sprintf("%s: %s (owner %s, due %s, %s)", mdtext.Escape(a.ID), mdtext.Escape(a.Title), mdtext.Escape(a.Owner), day(a.Due), status))
 			}
 			if g := t.Expected; g != nil {
 				item("Expected residual risk", ratingLine(g))
@@ -285,11 +268,11 @@ func (rep *Report) WriteMarkdown(w io.Writer) error {
 			item("Residual risk", ratingLine(g))
 		}
 		if a := rr.Acceptance; a != nil {
-			item("Accepted", fmt.Sprintf("%s %s risk by %s on %s: %s", mdEscape(a.Band), a.Stage, mdEscape(a.By), day(a.At), mdEscape(a.Basis)))
+			item("Accepted", fmt.Sprintf("%s %s risk by %s on %s: %s", mdtext.Escape(a.Band), a.Stage, mdtext.Escape(a.By), day(a.At), mdtext.Escape(a.Basis)))
 		}
 		item("Next review", day(rr.NextReview))
 		if len(rr.Unconsidered) > 0 {
-			item("Annex A controls not considered (6.1.3 c)", mdEscape(strings.Join(rr.Unconsidered, ", ")))
+			item("Annex A controls not considered (6.1.3 c)", mdtext.Escape(strings.Join(rr.Unconsidered, ", ")))
 		}
 		if rr.NeedsTreatment {
 			item("Needs treatment", "above the appetite, with no treatment plan or acceptance")
@@ -310,12 +293,12 @@ func (rep *Report) criteria() (*Criteria, error) {
 
 // ratingLine explains a rating, with who assessed it when and their note.
 func ratingLine(g *Rating) string {
-	s := mdEscape(g.Score.Explain())
+	s := mdtext.Escape(g.Score.Explain())
 	if g.AssessedBy != "" {
-		s += " (assessed by " + mdEscape(g.AssessedBy) + " on " + day(g.AssessedAt) + ")"
+		s += " (assessed by " + mdtext.Escape(g.AssessedBy) + " on " + day(g.AssessedAt) + ")"
 	}
 	if g.Note != "" {
-		s += ". " + mdEscape(g.Note)
+		s += ". " + mdtext.Escape(g.Note)
 	}
 	return s
 }
@@ -324,7 +307,7 @@ func noteText(n string) string {
 	if n == "" {
 		return ""
 	}
-	return " (" + mdEscape(n) + ")"
+	return " (" + mdtext.Escape(n) + ")"
 }
 
 func orDash(s string) string {

@@ -248,7 +248,7 @@ func TestEscaping(t *testing.T) {
 	if strings.Contains(svg.String(), "<script>") || !strings.Contains(svg.String(), "&lt;script&gt;&amp;&quot;rare&quot;") {
 		t.Error("SVG label not escaped")
 	}
-	if !strings.Contains(md.String(), `=HYPERLINK("x") \| \*bold\* \<b\>`) {
+	if !strings.Contains(md.String(), `=HYPERLINK("x") \| \*bold\* &lt;b&gt;`) {
 		t.Errorf("Markdown title not escaped:\n%s", md.String())
 	}
 	if !strings.Contains(csv.String(), `'=HYPERLINK`) {

@@ -3,6 +3,7 @@ package soa
 import (
 	"bufio"
 	"fmt"
+	"github.com/aimsgo/iso42001/internal/mdtext"
 	"io"
 	"slices"
 	"strings"
@@ -181,9 +182,9 @@ func (d Delta) WriteMarkdown(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# SoA changes: version %d to version %d\n\n%s\n", d.From, d.To, d.summary())
 	for _, c := range d.Changes {
-		fmt.Fprintf(bw, "\n## %s %s (%s)\n", md(c.Control), md(c.Title), c.Kind)
+		fmt.Fprintf(bw, "\n## %s %s (%s)\n", mdtext.Escape(c.Control), mdtext.Escape(c.Title), c.Kind)
 		for _, f := range c.Fields {
-			fmt.Fprintf(bw, "\n- **%s**\n  - before: %s\n  - after: %s\n", f.Field, md(orNone(f.From)), md(orNone(f.To)))
+			fmt.Fprintf(bw, "\n- **%s**\n  - before: %s\n  - after: %s\n", f.Field, mdtext.Escape(orNone(f.From)), mdtext.Escape(orNone(f.To)))
 		}
 	}
 	return bw.Flush()

@@ -3,6 +3,7 @@ package soa
 import (
 	"bufio"
 	"fmt"
+	"github.com/aimsgo/iso42001/internal/mdtext"
 	"html/template"
 	"io"
 	"strconv"
@@ -54,15 +55,6 @@ func Render(w io.Writer, s *SoA, f Format) error {
 	}
 	return fmt.Errorf("soa: unknown format %q (want md, html, csv, json or oscal)", f)
 }
-
-var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`",
-	"[", `\[`, "]", `\]`, "<", "&lt;", ">", "&gt;", "#", `\#`,
-)
-
-// md makes user text safe inside a Markdown table cell or list item: one
-// line, with the characters Markdown would interpret escaped.
-func md(s string) string { return mdEscaper.Replace(oneLine(s)) }
 
 func yesNo(b bool) string {
 	if b {
@@ -146,19 +138,19 @@ func titleOf(s *SoA) string {
 // and may change; use [Encode] for a stable format.
 func WriteMarkdown(w io.Writer, s *SoA) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "# %s\n\n%s\n", md(titleOf(s)), md(header(s)))
+	fmt.Fprintf(bw, "# %s\n\n%s\n", mdtext.Escape(titleOf(s)), mdtext.Escape(header(s)))
 	if a := approval(s); a != "" {
-		fmt.Fprintf(bw, "\n%s\n", md(a))
+		fmt.Fprintf(bw, "\n%s\n", mdtext.Escape(a))
 	}
 	if s.Scope != "" {
-		fmt.Fprintf(bw, "\nScope: %s\n", md(s.Scope))
+		fmt.Fprintf(bw, "\nScope: %s\n", mdtext.Escape(s.Scope))
 	}
 	fmt.Fprintf(bw, "\n%s\n\n", countsLine(s))
 	bw.WriteString("| Control | Title | Applicable | Status | Owner | Justification |\n|---|---|---|---|---|---|\n")
 	for i := range s.Entries {
 		e := &s.Entries[i]
-		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", md(e.Control), md(e.Title), yesNo(e.Applicable),
-			md(string(e.Status)), md(e.Owner), md(e.Justification))
+		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", mdtext.Escape(e.Control), mdtext.Escape(e.Title), yesNo(e.Applicable),
+			mdtext.Escape(string(e.Status)), mdtext.Escape(e.Owner), mdtext.Escape(e.Justification))
 	}
 	first := true
 	for i := range s.Entries {
@@ -170,7 +162,7 @@ func WriteMarkdown(w io.Writer, s *SoA) error {
 			bw.WriteString("\n## Evidence and reviews\n\n")
 			first = false
 		}
-		fmt.Fprintf(bw, "- %s", md(e.Control))
+		fmt.Fprintf(bw, "- %s", mdtext.Escape(e.Control))
 		if !e.LastReview.IsZero() {
 			fmt.Fprintf(bw, " (last reviewed %s)", dateText(e.LastReview))
 		}
@@ -180,13 +172,13 @@ func WriteMarkdown(w io.Writer, s *SoA) error {
 			if ev.Title != "" {
 				label = ev.Title + ": " + ev.URI
 			}
-			fmt.Fprintf(bw, "  - %s (sha256 `%s`)\n", md(label), ev.SHA256)
+			fmt.Fprintf(bw, "  - %s (sha256 `%s`)\n", mdtext.Escape(label), ev.SHA256)
 		}
 	}
 	if len(s.Unresolved) > 0 {
 		bw.WriteString("\n## Unknown controls\n\n")
 		for _, u := range s.Unresolved {
-			fmt.Fprintf(bw, "- %s: named by %s\n", md(u.Control), md(describe(u.Source)))
+			fmt.Fprintf(bw, "- %s: named by %s\n", mdtext.Escape(u.Control), mdtext.Escape(describe(u.Source)))
 		}
 	}
 	return bw.Flush()
