@@ -40,19 +40,6 @@ func impactCommand() *command {
 
 // impactOpen opens the workspace and its impact service; the caller closes
 // the workspace.
-func impactOpen(ctx context.Context, a *app, wf *wsFlags) (*workspace, *impact.Service, error) {
-	ws, err := wf.open(ctx, a, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	svc, err := impactService(ctx, ws)
-	if err != nil {
-		ws.Close()
-		return nil, nil, err
-	}
-	return ws, svc, nil
-}
-
 // readAnswers reads and decodes an answers file. It reads at most one byte
 // more than impact.MaxAnswersSize, so an oversized file is refused by
 // DecodeAnswers without being loaded whole.
@@ -86,7 +73,7 @@ func runImpactNew(ctx context.Context, a *app, args []string) error {
 	if *system == "" {
 		return usageError("aimsctl impact new: --system is required")
 	}
-	ws, svc, err := impactOpen(ctx, a, wf)
+	ws, svc, err := openWith(ctx, a, wf, impactService)
 	if err != nil {
 		return err
 	}
@@ -112,7 +99,7 @@ func runImpactAnswer(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	ws, svc, err := impactOpen(ctx, a, wf)
+	ws, svc, err := openWith(ctx, a, wf, impactService)
 	if err != nil {
 		return err
 	}
@@ -153,7 +140,7 @@ func runImpactScreen(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	ws, svc, err := impactOpen(ctx, a, wf)
+	ws, svc, err := openWith(ctx, a, wf, impactService)
 	if err != nil {
 		return err
 	}
@@ -242,7 +229,7 @@ func runImpactHarm(ctx context.Context, a *app, args []string) error {
 	if *mitigation != "" {
 		im.Mitigations = []impact.Mitigation{{Description: *mitigation, Controls: ctrls}}
 	}
-	ws, svc, err := impactOpen(ctx, a, wf)
+	ws, svc, err := openWith(ctx, a, wf, impactService)
 	if err != nil {
 		return err
 	}
@@ -293,7 +280,7 @@ func runImpactDecide(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	ws, svc, err := impactOpen(ctx, a, wf)
+	ws, svc, err := openWith(ctx, a, wf, impactService)
 	if err != nil {
 		return err
 	}
@@ -317,7 +304,7 @@ func runImpactLink(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	ws, svc, err := impactOpen(ctx, a, wf)
+	ws, svc, err := openWith(ctx, a, wf, impactService)
 	if err != nil {
 		return err
 	}
@@ -347,7 +334,7 @@ func runImpactApprove(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	ws, svc, err := impactOpen(ctx, a, wf)
+	ws, svc, err := openWith(ctx, a, wf, impactService)
 	if err != nil {
 		return err
 	}
@@ -389,7 +376,7 @@ func runImpactReport(ctx context.Context, a *app, args []string) error {
 	if !fm.Valid() {
 		return usageError("aimsctl impact report: --format must be md, html or json, got %q", *format)
 	}
-	ws, svc, err := impactOpen(ctx, a, wf)
+	ws, svc, err := openWith(ctx, a, wf, impactService)
 	if err != nil {
 		return err
 	}
@@ -415,7 +402,7 @@ func runImpactInventory(ctx context.Context, a *app, path string, args []string)
 	if *format != "table" && *format != "json" {
 		return usageError("%s: --format must be table or json, got %q", path, *format)
 	}
-	ws, svc, err := impactOpen(ctx, a, wf)
+	ws, svc, err := openWith(ctx, a, wf, impactService)
 	if err != nil {
 		return err
 	}
@@ -455,7 +442,7 @@ func runImpactDue(ctx context.Context, a *app, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usageError("aimsctl impact due: --format must be text or json, got %q", *format)
 	}
-	ws, svc, err := impactOpen(ctx, a, wf)
+	ws, svc, err := openWith(ctx, a, wf, impactService)
 	if err != nil {
 		return err
 	}

@@ -31,19 +31,6 @@ func riskCommand() *command {
 	}
 }
 
-func openRegister(ctx context.Context, a *app, wf *wsFlags) (*workspace, *risk.Register, error) {
-	ws, err := wf.open(ctx, a, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	reg, err := riskRegister(ctx, ws)
-	if err != nil {
-		ws.Close()
-		return nil, nil, err
-	}
-	return ws, reg, nil
-}
-
 func runRiskAdd(ctx context.Context, a *app, args []string) error {
 	f := a.flags("aimsctl risk add", "add a risk to the register, in state identified", "--id ID --title TEXT --owner WHO [--system ID]... [--source S]... [--objective O]... [--cause TEXT]... [--consequence TEXT]...")
 	wf := addWorkspaceFlags(f)
@@ -68,7 +55,7 @@ func runRiskAdd(ctx context.Context, a *app, args []string) error {
 	for _, o := range objectives {
 		rk.Objectives = append(rk.Objectives, controls.AIObjective(o))
 	}
-	ws, reg, err := openRegister(ctx, a, wf)
+	ws, reg, err := openWith(ctx, a, wf, riskRegister)
 	if err != nil {
 		return err
 	}
@@ -97,7 +84,7 @@ func runRiskList(ctx context.Context, a *app, args []string) error {
 	if _, err := leaf(f, args, 0, 0); err != nil {
 		return err
 	}
-	ws, reg, err := openRegister(ctx, a, wf)
+	ws, reg, err := openWith(ctx, a, wf, riskRegister)
 	if err != nil {
 		return err
 	}
@@ -142,7 +129,7 @@ func runRiskAssess(ctx context.Context, a *app, args []string) error {
 	if *residual {
 		stage = risk.StageResidual
 	}
-	ws, reg, err := openRegister(ctx, a, wf)
+	ws, reg, err := openWith(ctx, a, wf, riskRegister)
 	if err != nil {
 		return err
 	}
@@ -226,7 +213,7 @@ func runRiskTreat(ctx context.Context, a *app, args []string) error {
 		}
 		t.Actions = append(t.Actions, risk.Action{ID: fmt.Sprintf("act-%d", i+1), Title: strings.TrimSpace(parts[0]), Owner: strings.TrimSpace(parts[1]), Due: due})
 	}
-	ws, reg, err := openRegister(ctx, a, wf)
+	ws, reg, err := openWith(ctx, a, wf, riskRegister)
 	if err != nil {
 		return err
 	}
@@ -251,7 +238,7 @@ func runRiskAccept(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	ws, reg, err := openRegister(ctx, a, wf)
+	ws, reg, err := openWith(ctx, a, wf, riskRegister)
 	if err != nil {
 		return err
 	}
@@ -284,7 +271,7 @@ func runRiskReport(ctx context.Context, a *app, args []string) error {
 	default:
 		return usageError("aimsctl risk report: --format must be md, csv, json or oscal, got %q", *format)
 	}
-	ws, reg, err := openRegister(ctx, a, wf)
+	ws, reg, err := openWith(ctx, a, wf, riskRegister)
 	if err != nil {
 		return err
 	}

@@ -50,15 +50,11 @@ func runSoA(ctx context.Context, a *app, args []string) error {
 	if !fm.Valid() {
 		return usageError("aimsctl soa: --format must be md, html, csv, json or oscal, got %q", *format)
 	}
-	ws, err := wf.open(ctx, a, false)
+	ws, svc, err := openWith(ctx, a, wf, soaService)
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
-	svc, err := soaService(ctx, ws)
-	if err != nil {
-		return err
-	}
 	var doc *soa.SoA
 	if *version > 0 {
 		doc, err = svc.Version(ctx, *version)
@@ -88,15 +84,11 @@ func runSoADecide(ctx context.Context, a *app, args []string) error {
 	if *exclude {
 		choice = soa.Exclude
 	}
-	ws, err := wf.open(ctx, a, false)
+	ws, svc, err := openWith(ctx, a, wf, soaService)
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
-	svc, err := soaService(ctx, ws)
-	if err != nil {
-		return err
-	}
 	if _, err := svc.Decide(ctx, wf.who(a), soa.Decision{Control: pos[0], Choice: choice, Reason: *reason}); err != nil {
 		return err
 	}
@@ -116,15 +108,11 @@ func runSoAObligation(ctx context.Context, a *app, args []string) error {
 	if _, err := leaf(f, args, 0, 0); err != nil {
 		return err
 	}
-	ws, err := wf.open(ctx, a, false)
+	ws, svc, err := openWith(ctx, a, wf, soaService)
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
-	svc, err := soaService(ctx, ws)
-	if err != nil {
-		return err
-	}
 	o := soa.Obligation{ID: *id, Type: soa.ObligationType(*typ), Title: *title, Reference: *ref, Controls: ctrls}
 	if _, err := svc.PutObligation(ctx, wf.who(a), o); err != nil {
 		return err
@@ -140,15 +128,11 @@ func runSoADraft(ctx context.Context, a *app, args []string) error {
 	if _, err := leaf(f, args, 0, 0); err != nil {
 		return err
 	}
-	ws, err := wf.open(ctx, a, false)
+	ws, svc, err := openWith(ctx, a, wf, soaService)
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
-	svc, err := soaService(ctx, ws)
-	if err != nil {
-		return err
-	}
 	doc, err := svc.Draft(ctx, wf.who(a))
 	if err != nil {
 		return err
@@ -175,15 +159,11 @@ func runSoAApprove(ctx context.Context, a *app, args []string) error {
 	if _, err := leaf(f, args, 0, 0); err != nil {
 		return err
 	}
-	ws, err := wf.open(ctx, a, false)
+	ws, svc, err := openWith(ctx, a, wf, soaService)
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
-	svc, err := soaService(ctx, ws)
-	if err != nil {
-		return err
-	}
 	n := *version
 	if n == 0 {
 		latest, err := svc.Latest(ctx)
@@ -219,15 +199,11 @@ func runSoADiff(ctx context.Context, a *app, args []string) error {
 		}
 		vs[i] = n
 	}
-	ws, err := wf.open(ctx, a, false)
+	ws, svc, err := openWith(ctx, a, wf, soaService)
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
-	svc, err := soaService(ctx, ws)
-	if err != nil {
-		return err
-	}
 	d, err := svc.Diff(ctx, vs[0], vs[1])
 	if err != nil {
 		return err

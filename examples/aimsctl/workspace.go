@@ -117,6 +117,23 @@ func (w *wsFlags) open(ctx context.Context, a *app, create bool) (*workspace, er
 	return &workspace{Workspace: ws, db: db}, nil
 }
 
+// openWith opens the workspace and builds the service a command works with
+// (riskRegister, impactService, soaService, ...). On any error nothing is
+// left open; otherwise the caller closes the workspace.
+func openWith[S any](ctx context.Context, a *app, wf *wsFlags, build func(context.Context, *workspace) (S, error)) (*workspace, S, error) {
+	var zero S
+	ws, err := wf.open(ctx, a, false)
+	if err != nil {
+		return nil, zero, err
+	}
+	svc, err := build(ctx, ws)
+	if err != nil {
+		ws.Close()
+		return nil, zero, err
+	}
+	return ws, svc, nil
+}
+
 func initCommand() *command {
 	return &command{name: "init", summary: "create or upgrade a workspace (SQLite file or PostgreSQL)", usage: "[--db FILE|URL]", run: runInit}
 }
