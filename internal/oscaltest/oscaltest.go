@@ -118,9 +118,10 @@ func Check(dir string, m Model, doc []byte) error {
 	return s.Validate(v)
 }
 
-// Validate fails t when doc is not valid OSCAL of model m. It skips the test
-// when the schemas are not available, or fails it when
-// ISO42001_REQUIRE_OSCAL=1.
+// Validate fails t when doc is not valid OSCAL of model m. When the schemas
+// are not available it logs that the schema assertion was left out and
+// returns, so that the rest of the test still runs; with
+// ISO42001_REQUIRE_OSCAL=1 their absence fails the test.
 func Validate(t testing.TB, m Model, doc []byte) {
 	t.Helper()
 	dir := SchemaDir()
@@ -128,7 +129,11 @@ func Validate(t testing.TB, m Model, doc []byte) {
 		if os.Getenv("ISO42001_REQUIRE_OSCAL") == "1" {
 			t.Fatal("OSCAL schemas not found but ISO42001_REQUIRE_OSCAL=1")
 		}
-		t.Skip("OSCAL schemas not found (../shared/oscal/schemas); skipping schema check")
+		t.Log("OSCAL schemas not found (../shared/oscal/schemas): schema assertion left out")
+		if !json.Valid(doc) {
+			t.Fatal("not valid JSON")
+		}
+		return
 	}
 	if err := Check(dir, m, doc); err != nil {
 		msg := err.Error()
