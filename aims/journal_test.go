@@ -26,7 +26,8 @@ import (
 func jtCanonical(e *aims.Entry) []byte {
 	var b []byte
 	for _, f := range []string{
-		"iso42001/journal/v1",
+		"iso42001/journal/v2",
+		jtTenant,
 		strconv.FormatUint(e.Seq, 10),
 		e.Time.UTC().Format(time.RFC3339Nano),
 		e.Actor, e.Kind, e.ID, e.Event, e.From, e.To,
@@ -38,6 +39,9 @@ func jtCanonical(e *aims.Entry) []byte {
 	}
 	return b
 }
+
+// jtTenant is the tenant of every journal these tests build.
+const jtTenant = "acme"
 
 var jtTime = time.Date(2025, 3, 4, 5, 6, 7, 123456789, time.UTC)
 
@@ -58,7 +62,7 @@ func jtChain(n int) []aims.Entry {
 			Version: int64(i + 1),
 			Digest:  aims.Digest([]byte(strconv.Itoa(i))),
 		}
-		aims.Seal(e, prev)
+		aims.Seal(jtTenant, e, prev)
 		prev = e
 	}
 	return es
@@ -75,30 +79,87 @@ func TestEntryHashGolden(t *testing.T) {
 		Hash:   "not part of the hash",
 	}
 	// The golden value pins the encoding: changing it breaks every stored
-	// journal, so it must never change.
-	const golden = "b6620c09e6d201b56322b7dc3e95491934954a7e7009073262d3751ab966f027"
+	// journal, so it changes only with the domain tag's version. Version 1
+	// (no tenant) gave b6620c09e6d201b56322b7dc3e95491934954a7e7009073262d3751ab966f027.
+	const golden = "b19f66674871a7fe3f6415bc05067c494ef5e8b0c7c8869441fb42fa76083bbe"
 	sum := sha256.Sum256(jtCanonical(&e))
-	if diff := cmp.Diff(hex.EncodeToString(sum[:]), aims.EntryHash(&e)); diff != "" {
+	if diff := cmp.Diff(hex.EncodeToString(sum[:]), aims.EntryHash(jtTenant, &e)); diff != "" {
 		t.Errorf("EntryHash differs from the documented encoding (-want +got):\n%s", diff)
 	}
-	if got := aims.EntryHash(&e); got != golden {
+	if got := aims.EntryHash(jtTenant, &e); got != golden {
 		t.Errorf("EntryHash = %s, want golden %s", got, golden)
 	}
 	// The same instant in another location hashes the same.
 	utc := e
 	utc.Time = e.Time.UTC()
-	if aims.EntryHash(&utc) != aims.EntryHash(&e) {
+	if aims.EntryHash(jtTenant, &utc) != aims.EntryHash(jtTenant, &e) {
 		t.Errorf("EntryHash depends on the time's location, not only its instant")
 	}
 }
 
 // TestEntryHashFieldsBound checks that moving bytes from one field to the
 // next changes the hash: the length prefixes make the encoding unambiguous.
+// TestRecordDigest checks RecordDigest against an independent reading of
+// its documented encoding, and that it covers the attributes.
+func TestRecordDigest(t *testing.T) {
+	t.Parallel()
+	rec := aims.Record{Kind: "risk", ID: "r-1", Version: 3, Data: []byte(`{"title":"bias"}`),
+		Attrs: map[string]string{"state": "draft", "owner": "ana"}}
+	var b []byte
+	field := func(s string) {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+		b = append(b, s...)
+	}
+	field("iso42001/record/v1")
+	field(string(rec.Data))
+	b = binary.BigEndian.AppendUint32(b, 2)
+	field("owner")
+	field("ana")
+	field("state")
+	field("draft")
+	sum := sha256.Sum256(b)
+	if diff := cmp.Diff(hex.EncodeToString(sum[:]), aims.RecordDigest(rec)); diff != "" {
+		t.Errorf("RecordDigest differs from the documented encoding (-want +got):\n%s", diff)
+	}
+	edited := rec
+	edited.Attrs = map[string]string{"state": "approved", "owner": "ana"}
+	noAttrs := rec
+	noAttrs.Attrs = nil
+	moved := rec
+	moved.Attrs = map[string]string{"stat": "edraft", "owner": "ana"}
+	for name, other := range map[string]aims.Record{"edited attribute": edited, "no attributes": noAttrs, "shifted boundary": moved} {
+		if aims.RecordDigest(other) == aims.RecordDigest(rec) {
+			t.Errorf("RecordDigest does not change with %s", name)
+		}
+	}
+	same := rec
+	same.Kind, same.ID, same.Version = "other", "x", 9
+	if aims.RecordDigest(same) != aims.RecordDigest(rec) {
+		t.Errorf("RecordDigest depends on the key or version, which the entry carries")
+	}
+}
+
+// TestEntryHashBindsTenant checks that the same entry hashes differently in
+// another tenant's journal, so that a journal moved between tenants does
+// not verify.
+func TestEntryHashBindsTenant(t *testing.T) {
+	t.Parallel()
+	es := jtChain(3)
+	if aims.EntryHash("acme", &es[1]) == aims.EntryHash("globex", &es[1]) {
+		t.Errorf("EntryHash is the same in two tenants")
+	}
+	err := aims.Chain("globex", nil, es)
+	var ce *aims.ChainError
+	if !errors.As(err, &ce) || ce.Seq != 1 {
+		t.Errorf("Chain of acme's journal as globex's: error = %v, want a *ChainError at entry 1", err)
+	}
+}
+
 func TestEntryHashFieldsBound(t *testing.T) {
 	t.Parallel()
 	a := aims.Entry{Seq: 1, Time: jtTime, Actor: "ab", Kind: "c"}
 	b := aims.Entry{Seq: 1, Time: jtTime, Actor: "a", Kind: "bc"}
-	if aims.EntryHash(&a) == aims.EntryHash(&b) {
+	if aims.EntryHash(jtTenant, &a) == aims.EntryHash(jtTenant, &b) {
 		t.Errorf("entries with shifted field boundaries hash alike")
 	}
 }
@@ -106,16 +167,16 @@ func TestEntryHashFieldsBound(t *testing.T) {
 func TestChainValid(t *testing.T) {
 	t.Parallel()
 	es := jtChain(10)
-	if err := aims.Chain(nil, es); err != nil {
+	if err := aims.Chain(jtTenant, nil, es); err != nil {
 		t.Errorf("Chain of a sealed journal: %v", err)
 	}
-	if err := aims.Chain(&es[3], es[4:]); err != nil {
+	if err := aims.Chain(jtTenant, &es[3], es[4:]); err != nil {
 		t.Errorf("Chain of a suffix after its predecessor: %v", err)
 	}
-	if err := aims.Chain(nil, nil); err != nil {
+	if err := aims.Chain(jtTenant, nil, nil); err != nil {
 		t.Errorf("Chain of nothing: %v", err)
 	}
-	if err := aims.Chain(nil, es[4:]); !errors.Is(err, aims.ErrTampered) {
+	if err := aims.Chain(jtTenant, nil, es[4:]); !errors.Is(err, aims.ErrTampered) {
 		t.Errorf("Chain of a suffix from the start: error = %v, want ErrTampered", err)
 	}
 }
@@ -141,7 +202,7 @@ func TestChainDetects(t *testing.T) {
 		{"EditedSeq", func(es []aims.Entry) []aims.Entry { es[2].Seq = 9; return es }, 3},
 		{"EditedAndResealed", func(es []aims.Entry) []aims.Entry {
 			es[2].Actor = "mallory"
-			es[2].Hash = aims.EntryHash(&es[2])
+			es[2].Hash = aims.EntryHash(jtTenant, &es[2])
 			return es
 		}, 4},
 		{"DeletedFirst", func(es []aims.Entry) []aims.Entry { return es[1:] }, 1},
@@ -161,7 +222,7 @@ func TestChainDetects(t *testing.T) {
 		{"InsertedSealed", func(es []aims.Entry) []aims.Entry {
 			forged := es[1]
 			forged.Actor = "mallory"
-			aims.Seal(&forged, &es[1])
+			aims.Seal(jtTenant, &forged, &es[1])
 			es = slices.Insert(es, 2, forged)
 			for i := 3; i < len(es); i++ {
 				es[i].Seq++
@@ -178,7 +239,7 @@ func TestChainDetects(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := aims.Chain(nil, tc.mutate(jtChain(6)))
+			err := aims.Chain(jtTenant, nil, tc.mutate(jtChain(6)))
 			var ce *aims.ChainError
 			if !errors.Is(err, aims.ErrTampered) || !errors.As(err, &ce) {
 				t.Fatalf("Chain after %s: error = %v, want a *ChainError matching ErrTampered", tc.name, err)
@@ -207,6 +268,16 @@ func (s jtTruncated) ReadJournal(ctx context.Context, tenant string, from uint64
 type jtEdited struct {
 	aims.Store
 	id string
+}
+
+func (s jtEdited) List(ctx context.Context, tenant string, q aims.Query) (aims.Page, error) {
+	p, err := s.Store.List(ctx, tenant, q)
+	for i := range p.Records {
+		if p.Records[i].ID == s.id {
+			p.Records[i].Data = append(p.Records[i].Data, ' ')
+		}
+	}
+	return p, err
 }
 
 func (s jtEdited) Get(ctx context.Context, tenant, kind, id string) (aims.Record, error) {
@@ -252,21 +323,22 @@ func TestWorkspaceVerify(t *testing.T) {
 	// Journal: 1 create n-0, 2 update n-0, 3 create n-1, 4 create n-2,
 	// 5 delete n-2.
 	tests := []struct {
-		name    string
-		store   func(s *memstore.Store) aims.Store
-		wantSeq uint64 // 0: verifies, with wantRep
+		name  string
+		store func(s *memstore.Store) aims.Store
+		// wantSeq and wantID name the *ChainError Verify reports; both
+		// zero: it verifies, with wantRep. A wantSeq of 0 with an id is a
+		// record that no entry mentions.
+		wantSeq uint64
+		wantID  string
 		wantRep aims.VerifyReport
 	}{
-		{"Intact", func(s *memstore.Store) aims.Store { return s }, 0, aims.VerifyReport{Entries: 5, Records: 3}},
-		{"CutLast", func(s *memstore.Store) aims.Store { return jtTruncated{s, 4} }, 4, aims.VerifyReport{}},
-		// Limitation: Verify checks the records the journal mentions, and
-		// a Store cannot enumerate its kinds, so a cut tail that only
-		// created records (n-1, n-2) or whose changes cancel out leaves a
-		// journal that verifies. Only a head hash kept elsewhere reveals
-		// it; see FuzzChain.
-		{"CutCreatesUndetected", func(s *memstore.Store) aims.Store { return jtTruncated{s, 2} }, 0, aims.VerifyReport{Entries: 2, Records: 1}},
-		{"CutToFirst", func(s *memstore.Store) aims.Store { return jtTruncated{s, 1} }, 1, aims.VerifyReport{}},
-		{"EditedInPlace", func(s *memstore.Store) aims.Store { return jtEdited{s, "n-1"} }, 3, aims.VerifyReport{}},
+		{"Intact", func(s *memstore.Store) aims.Store { return s }, 0, "", aims.VerifyReport{Entries: 5, Records: 2}},
+		{"CutLast", func(s *memstore.Store) aims.Store { return jtTruncated{s, 4} }, 4, "n-2", aims.VerifyReport{}},
+		// The records the cut entries created are still stored, with no
+		// entry: listing every kind finds them.
+		{"CutCreates", func(s *memstore.Store) aims.Store { return jtTruncated{s, 2} }, 0, "n-1", aims.VerifyReport{}},
+		{"CutToFirst", func(s *memstore.Store) aims.Store { return jtTruncated{s, 1} }, 1, "n-0", aims.VerifyReport{}},
+		{"EditedInPlace", func(s *memstore.Store) aims.Store { return jtEdited{s, "n-1"} }, 3, "n-1", aims.VerifyReport{}},
 		{"WrittenAroundKernel", func(s *memstore.Store) aims.Store {
 			r, err := s.Get(context.Background(), "acme", storetest.NoteKind, "n-0")
 			if err != nil {
@@ -276,14 +348,21 @@ func TestWorkspaceVerify(t *testing.T) {
 				panic(err)
 			}
 			return s
-		}, 2, aims.VerifyReport{}},
+		}, 2, "n-0", aims.VerifyReport{}},
 		{"ResurrectedAroundKernel", func(s *memstore.Store) aims.Store {
 			r := aims.Record{Kind: storetest.NoteKind, ID: "n-2", Data: []byte(`{"title":"back"}`)}
 			if _, err := s.Put(context.Background(), "acme", r, 0); err != nil {
 				panic(err)
 			}
 			return s
-		}, 5, aims.VerifyReport{}},
+		}, 5, "n-2", aims.VerifyReport{}},
+		{"InsertedWithoutEntry", func(s *memstore.Store) aims.Store {
+			r := aims.Record{Kind: "secret", ID: "x-1", Data: []byte(`{"title":"unjournaled"}`)}
+			if _, err := s.Put(context.Background(), "acme", r, 0); err != nil {
+				panic(err)
+			}
+			return s
+		}, 0, "x-1", aims.VerifyReport{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -293,7 +372,7 @@ func TestWorkspaceVerify(t *testing.T) {
 				t.Fatal(err)
 			}
 			rep, err := ws.Verify(t.Context())
-			if tc.wantSeq == 0 {
+			if tc.wantSeq == 0 && tc.wantID == "" {
 				if err != nil || rep != tc.wantRep {
 					t.Errorf("Verify = %+v, %v; want %+v, nil", rep, err, tc.wantRep)
 				}
@@ -303,8 +382,8 @@ func TestWorkspaceVerify(t *testing.T) {
 			if !errors.Is(err, aims.ErrTampered) || !errors.As(err, &ce) {
 				t.Fatalf("Verify: error = %v, want a *ChainError matching ErrTampered", err)
 			}
-			if ce.Seq != tc.wantSeq {
-				t.Errorf("Verify: first broken entry %d, want %d (%v)", ce.Seq, tc.wantSeq, err)
+			if ce.Seq != tc.wantSeq || ce.ID != tc.wantID {
+				t.Errorf("Verify: reported entry %d record %q, want %d %q (%v)", ce.Seq, ce.ID, tc.wantSeq, tc.wantID, err)
 			}
 		})
 	}
@@ -363,10 +442,10 @@ func BenchmarkJournalAppendVerify(b *testing.B) {
 	for b.Loop() {
 		var prev *aims.Entry
 		for i := range es {
-			aims.Seal(&es[i], prev)
+			aims.Seal(jtTenant, &es[i], prev)
 			prev = &es[i]
 		}
-		if err := aims.Chain(nil, es); err != nil {
+		if err := aims.Chain(jtTenant, nil, es); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -408,7 +487,7 @@ func FuzzChain(f *testing.F) {
 		case 3:
 			es[i], es[j] = es[j], es[i]
 		}
-		err := aims.Chain(nil, es)
+		err := aims.Chain(jtTenant, nil, es)
 		if err != nil && !errors.Is(err, aims.ErrTampered) {
 			t.Fatalf("Chain returned %v, which is not ErrTampered", err)
 		}

@@ -2,6 +2,7 @@ package aims
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -113,6 +114,54 @@ type Batch struct {
 // which [Workspace.Verify] reports as a digest mismatch.
 type Transactor interface {
 	Apply(ctx context.Context, tenant string, b Batch) ([]int64, error)
+}
+
+// ErrContention matches the error of a write that could not get its turn:
+// the store's lock on the tenant's journal (or the journal head, for stores
+// without [ChainApplier]) stayed taken by other writers for longer than the
+// retry budget. Nothing was written; unlike [ErrConflict] the write is not
+// stale, and the same write may succeed later.
+var ErrContention = errors.New("contention: too many concurrent writers")
+
+// ChainApplier is an optional [Store] capability that lets any number of
+// writers append to one tenant's journal without losing races: the store
+// serialises the journal append inside its own transaction and lets the
+// kernel seal the entries there.
+//
+// ApplyChained makes every write of b as [Transactor.Apply] does (a stale
+// version is [ErrConflict], a missing record [ErrNotFound]), then, holding
+// the tenant's journal lock, calls seal once with the Seq and Hash of the
+// tenant's current head (0 and [GenesisHash] for an empty journal). seal
+// fills in Seq, Prev and Hash of every entry of b.Entries (the same slice);
+// the store appends them under the rules of [Store.Append] and commits
+// everything together, or nothing when seal or anything else fails. A
+// store that gives up waiting for its lock returns an error matching
+// [ErrContention]. seal may be called again if the store retries its
+// transaction; it must not keep b.
+//
+// Without it, [Workspace.Commit] reads the head, seals, and retries when
+// another writer appended first; under heavy contention that can exhaust
+// its retries with [ErrContention].
+type ChainApplier interface {
+	ApplyChained(ctx context.Context, tenant string, b Batch, seal func(seq uint64, hash string) error) ([]int64, error)
+}
+
+// KindLister is an optional [Store] capability: Kinds returns, in ascending
+// byte order, every record kind the tenant has at least one record of.
+// [Workspace.Verify] uses it to find records that no journal entry
+// mentions; without it, Verify can only look at kinds the journal names.
+type KindLister interface {
+	Kinds(ctx context.Context, tenant string) ([]string, error)
+}
+
+// IndexChecker is an optional [Store] capability for stores that keep the
+// attributes [Query.Where] filters on apart from the records (an index
+// table): CheckIndex reports, as an error matching [ErrTampered], the
+// first record whose index disagrees with its stored Attrs, or an
+// index entry with no record. [Workspace.Verify] calls it after checking
+// the records' digests, which cover their Attrs.
+type IndexChecker interface {
+	CheckIndex(ctx context.Context, tenant string) error
 }
 
 // Entry is one journal entry: who did what to which record, when, and the

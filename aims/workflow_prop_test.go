@@ -398,7 +398,7 @@ func BenchmarkBaselinePutAppend(b *testing.B) {
 		}
 		version = v
 		e := aims.Entry{Time: at, Actor: "ann", Kind: "change", ID: "cr-1", Event: "assess", From: "open", To: "assessed", Version: v, Digest: aims.Digest(rec.Data)}
-		aims.Seal(&e, &head)
+		aims.Seal("acme", &e, &head)
 		if err := store.Append(ctx, "acme", e); err != nil {
 			b.Fatal(err)
 		}

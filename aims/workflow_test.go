@@ -633,8 +633,8 @@ func TestFireEndToEnd(t *testing.T) {
 		got := f.head(t)
 		want := Entry{Seq: before.Seq + 1, Time: wfNow, Actor: s.actor, Kind: "document", ID: f.id,
 			Event: string(s.ev), From: string(s.from), To: string(s.to), Version: version,
-			Digest: Digest(rec.Data), Prev: before.Hash}
-		want.Hash = EntryHash(&want)
+			Digest: RecordDigest(rec), Prev: before.Hash}
+		want.Hash = EntryHash("acme", &want)
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("journal entry of %s (-want +got):\n%s", s.ev, diff)
 		}

@@ -3,11 +3,15 @@ package aims
 import (
 	"cmp"
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
+	mrand "math/rand/v2"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -21,6 +25,7 @@ type Workspace struct {
 	now    func() time.Time
 	newID  func(kind string) string
 	authz  Authorizer
+	jitter func(d time.Duration) time.Duration
 }
 
 // Options configures a [Workspace]. The zero value means the defaults.
@@ -34,6 +39,12 @@ type Options struct {
 	// Authorizer decides whether an actor holds a role; default
 	// [RoleAuthorizer] on this workspace's role assignments.
 	Authorizer Authorizer
+	// Jitter returns a random duration in [0, d). Writers that found the
+	// journal contended wait an exponential backoff plus this jitter
+	// before retrying, so that they do not retry in lockstep. It must be
+	// safe for concurrent use. Default: a generator private to the
+	// workspace, seeded from crypto/rand.
+	Jitter func(d time.Duration) time.Duration
 }
 
 // NewWorkspace returns the workspace of tenant in store.
@@ -53,11 +64,32 @@ func NewWorkspace(store Store, tenant string, opts *Options) (*Workspace, error)
 			ws.newID = opts.NewID
 		}
 		ws.authz = opts.Authorizer
+		ws.jitter = opts.Jitter
+	}
+	if ws.jitter == nil {
+		ws.jitter = newJitter()
 	}
 	if ws.authz == nil {
 		ws.authz = NewRoleAuthorizer(ws)
 	}
 	return ws, nil
+}
+
+// newJitter returns a jitter source of its own, so that workspaces share no
+// mutable state.
+func newJitter() func(time.Duration) time.Duration {
+	var seed [32]byte
+	_, _ = rand.Read(seed[:]) // crypto/rand.Read never fails on supported platforms
+	var mu sync.Mutex
+	src := mrand.New(mrand.NewChaCha8(seed))
+	return func(d time.Duration) time.Duration {
+		if d <= 0 {
+			return 0
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return time.Duration(src.Int64N(int64(d)))
+	}
 }
 
 func randomID(kind string) string {
@@ -81,32 +113,102 @@ func (ws *Workspace) NewID(kind string) string { return ws.newID(kind) }
 // Authorizer returns the authorizer workflow transitions consult.
 func (ws *Workspace) Authorizer() Authorizer { return ws.authz }
 
-// maxChainRetries bounds how often a write is retried when another writer
-// appended to the journal first.
-const maxChainRetries = 16
+// Retry bounds of [Workspace.Commit]. Lost races on the journal head (on
+// stores without [ChainApplier]) and [ErrContention] from a store are
+// retried after an exponential backoff from minBackoff to maxBackoff, plus
+// jitter of up to the same again.
+const (
+	maxCommitAttempts = 12
+	minBackoff        = time.Millisecond
+	maxBackoff        = 250 * time.Millisecond
+)
+
+// backoff returns the wait before retry attempt (1 for the first retry):
+// half of the exponential step, plus jitter of up to the other half.
+func (ws *Workspace) backoff(attempt int) time.Duration {
+	d := minBackoff << min(attempt-1, 16)
+	d = min(d, maxBackoff)
+	return d/2 + ws.jitter(d/2+1)
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
 
 // Commit applies writes and appends one journal entry per element of
-// entries (their Seq, Prev and Hash are filled in here), atomically when
-// the store is a [Transactor]. When another writer moved the journal head
-// meanwhile, it re-links the entries and retries; a stale record version
-// returns ErrConflict. It returns the new version of each write.
+// entries. It fills in each entry's Seq, Prev and Hash, and the Digest
+// ([RecordDigest]) of every entry whose Kind, ID and Version name a put in
+// writes (the record at its new version); entries of deletes keep theirs.
+// It returns the new version of each write (0 for deletes).
+//
+// On a [ChainApplier] the store seals the entries inside its own
+// transaction, so writers of distinct records never fail each other; on a
+// [Transactor] the kernel reads the head, seals, and retries when another
+// writer appended first; on a plain Store the records are written first and
+// the entries appended after. A stale record version returns [ErrConflict]
+// at once; contention that outlasts the retries (with exponential backoff
+// and jitter) returns an error matching [ErrContention].
 func (ws *Workspace) Commit(ctx context.Context, writes []Write, entries []Entry) ([]int64, error) {
-	tx, atomic := ws.store.(Transactor)
-	if !atomic {
-		return ws.commitSequential(ctx, writes, entries)
+	fillDigests(writes, entries)
+	switch s := ws.store.(type) {
+	case ChainApplier:
+		return ws.commitChained(ctx, s, writes, entries)
+	case Transactor:
+		return ws.commitTx(ctx, s, writes, entries)
 	}
-	for attempt := 0; ; attempt++ {
+	return ws.commitSequential(ctx, writes, entries)
+}
+
+// fillDigests sets the digest of each entry that journals a put of writes.
+func fillDigests(writes []Write, entries []Entry) {
+	for i := range entries {
+		e := &entries[i]
+		for j := range writes {
+			w := &writes[j]
+			if !w.Delete && w.Record.Kind == e.Kind && w.Record.ID == e.ID && w.Expected+1 == e.Version {
+				e.Digest = RecordDigest(w.Record)
+			}
+		}
+	}
+}
+
+func (ws *Workspace) commitChained(ctx context.Context, s ChainApplier, writes []Write, entries []Entry) ([]int64, error) {
+	seal := func(seq uint64, hash string) error {
+		for i := range entries {
+			SealAfter(ws.tenant, &entries[i], seq, hash)
+			seq, hash = entries[i].Seq, entries[i].Hash
+		}
+		return nil
+	}
+	for attempt := 1; ; attempt++ {
+		versions, err := s.ApplyChained(ctx, ws.tenant, Batch{Writes: writes, Entries: entries}, seal)
+		if err == nil || !errors.Is(err, ErrContention) || attempt == maxCommitAttempts {
+			return versions, err
+		}
+		if err := sleep(ctx, ws.backoff(attempt)); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (ws *Workspace) commitTx(ctx context.Context, tx Transactor, writes []Write, entries []Entry) ([]int64, error) {
+	for attempt := 1; ; attempt++ {
 		head, err := ws.head(ctx)
 		if err != nil {
 			return nil, err
 		}
-		sealAll(entries, head)
+		sealAll(ws.tenant, entries, head)
 		versions, err := tx.Apply(ctx, ws.tenant, Batch{Writes: writes, Entries: entries})
-		if err == nil {
-			return versions, nil
-		}
-		if !errors.Is(err, ErrConflict) || attempt >= maxChainRetries {
-			return nil, err
+		if err == nil || !errors.Is(err, ErrConflict) {
+			return versions, err
 		}
 		now, herr := ws.head(ctx)
 		if herr != nil {
@@ -114,6 +216,12 @@ func (ws *Workspace) Commit(ctx context.Context, writes []Write, entries []Entry
 		}
 		if sameHead(head, now) {
 			return nil, err // the record itself is stale
+		}
+		if attempt == maxCommitAttempts {
+			return nil, fmt.Errorf("%w: the journal head moved during each of %d attempts (last: %v)", ErrContention, attempt, err)
+		}
+		if err := sleep(ctx, ws.backoff(attempt)); err != nil {
+			return nil, err
 		}
 	}
 }
@@ -133,17 +241,23 @@ func (ws *Workspace) commitSequential(ctx context.Context, writes []Write, entri
 		}
 		versions[i] = v
 	}
-	for attempt := 0; len(entries) > 0; attempt++ {
+	for attempt := 1; len(entries) > 0; attempt++ {
 		head, err := ws.head(ctx)
 		if err != nil {
 			return nil, err
 		}
-		sealAll(entries, head)
+		sealAll(ws.tenant, entries, head)
 		err = ws.store.Append(ctx, ws.tenant, entries...)
 		if err == nil {
 			break
 		}
-		if !errors.Is(err, ErrConflict) || attempt >= maxChainRetries {
+		if !errors.Is(err, ErrConflict) {
+			return nil, fmt.Errorf("records written but journal append failed: %w", err)
+		}
+		if attempt == maxCommitAttempts {
+			return nil, fmt.Errorf("records written but journal append failed: %w: the journal head moved during each of %d attempts (last: %v)", ErrContention, attempt, err)
+		}
+		if err := sleep(ctx, ws.backoff(attempt)); err != nil {
 			return nil, fmt.Errorf("records written but journal append failed: %w", err)
 		}
 	}
@@ -168,75 +282,314 @@ func sameHead(a, b *Entry) bool {
 	return a.Seq == b.Seq && a.Hash == b.Hash
 }
 
-func sealAll(entries []Entry, head *Entry) {
+func sealAll(tenant string, entries []Entry, head *Entry) {
 	prev := head
 	for i := range entries {
-		Seal(&entries[i], prev)
+		Seal(tenant, &entries[i], prev)
 		prev = &entries[i]
 	}
 }
 
-// VerifyReport is the result of [Workspace.Verify].
+// VerifyReport is the result of [Workspace.Verify] and
+// [Workspace.VerifyWith].
 type VerifyReport struct {
-	Entries int // journal entries whose links verified
-	Records int // records whose current digest was checked against the journal
+	Entries     int // journal entries whose links verified
+	Records     int // stored records checked against their last journal entry
+	Checkpoints int // signed checkpoints the journal was checked against
 }
 
-// Verify checks the tenant's journal hash chain from the first entry, then
-// checks that every record the journal mentions is stored at the version
-// and digest of its last entry (or absent after a delete), which catches
-// entries cut from the end of the journal and records edited behind the
-// kernel's back. A broken chain or mismatch is a *[ChainError] matching
-// [ErrTampered]; other errors are the store's.
+// VerifyOptions configures [Workspace.VerifyWith]. The zero value checks
+// the whole journal and every record, with no checkpoints.
+type VerifyOptions struct {
+	// Checkpoints are signed heads of this tenant's journal, kept outside
+	// the store ([Workspace.Checkpoint]). The journal must still hold the
+	// entry each one signed, with the same hash: this catches a cut tail,
+	// a wiped tenant and history rewritten with recomputed hashes.
+	Checkpoints []Checkpoint
+	// Keys are the Ed25519 public keys trusted to sign checkpoints; each
+	// checkpoint must verify with one of them. Required with Checkpoints.
+	Keys []ed25519.PublicKey
+	// Incremental trusts the journal up to the checkpoint with the highest
+	// Seq: only the entries after it are chained, and only the records
+	// they mention are compared, so the cost is that of the new entries.
+	// Records changed behind the kernel's back without a journal entry
+	// after the checkpoint are found only by a full verification.
+	Incremental bool
+}
+
+// Verify checks the whole journal and every record; it is VerifyWith with
+// no options.
 func (ws *Workspace) Verify(ctx context.Context) (VerifyReport, error) {
+	rep, _, err := ws.verify(ctx, nil)
+	return rep, err
+}
+
+// VerifyWith checks the tenant's journal hash chain (every hash binds the
+// tenant, so entries copied from another tenant fail), then the journal
+// against each signed checkpoint of opts, then compares records and
+// journal both ways: every stored record must be at the version and
+// [RecordDigest] of its last journal entry, and every record whose last
+// entry is not a delete must be stored. It lists kinds through
+// [KindLister] when the store has it, and checks a separate attribute
+// index through [IndexChecker]. Tampering is reported as a *[ChainError]
+// (matching [ErrTampered]) naming the entry with the lowest Seq that is
+// wrong, or, failing that, the first record no entry accounts for; bad
+// options match [ErrInvalid]; other errors are the store's.
+func (ws *Workspace) VerifyWith(ctx context.Context, opts *VerifyOptions) (VerifyReport, error) {
+	rep, _, err := ws.verify(ctx, opts)
+	return rep, err
+}
+
+type recKey struct{ kind, id string }
+
+// verify is VerifyWith; it also returns the last entry it verified (nil
+// for an empty journal).
+func (ws *Workspace) verify(ctx context.Context, opts *VerifyOptions) (VerifyReport, *Entry, error) {
+	var o VerifyOptions
+	if opts != nil {
+		o = *opts
+	}
 	var rep VerifyReport
-	type key struct{ kind, id string }
-	last := map[key]Entry{}
+	cps, err := checkCheckpoints(ws.tenant, o.Checkpoints, o.Keys)
+	if err != nil {
+		return rep, nil, err
+	}
+	rep.Checkpoints = len(cps)
+	// want maps a checkpointed Seq to the hash signed for it.
+	want := make(map[uint64]Checkpoint, len(cps))
+	for _, cp := range cps {
+		if prior, ok := want[cp.Seq]; ok && prior.Hash != cp.Hash {
+			return rep, nil, &ChainError{Seq: cp.Seq, Reason: fmt.Sprintf("two trusted checkpoints sign different hashes for this entry (%s and %s): the journal was forked", prior.Time.Format(time.RFC3339), cp.Time.Format(time.RFC3339))}
+		}
+		want[cp.Seq] = cp
+	}
+	last := map[recKey]Entry{}
 	var prev *Entry
-	for from := uint64(1); ; {
+	from := uint64(1)
+	if o.Incremental && len(cps) > 0 {
+		for _, cp := range cps {
+			e, err := ws.checkpointed(ctx, cp)
+			if err != nil {
+				return rep, nil, err
+			}
+			if cp.Seq == cps[len(cps)-1].Seq {
+				prev, from = &e, cp.Seq+1
+			}
+		}
+	}
+	for {
 		page, err := ws.store.ReadJournal(ctx, ws.tenant, from, MaxPageSize)
 		if err != nil {
-			return rep, err
+			return rep, prev, err
 		}
 		if len(page) == 0 {
 			break
 		}
-		if err := Chain(prev, page); err != nil {
-			return rep, err
+		if err := Chain(ws.tenant, prev, page); err != nil {
+			return rep, prev, err
 		}
 		rep.Entries += len(page)
 		for _, e := range page {
+			if cp, ok := want[e.Seq]; ok && e.Hash != cp.Hash {
+				return rep, prev, rewritten(e, cp)
+			}
 			if e.Kind != "" && e.ID != "" {
-				last[key{e.Kind, e.ID}] = e
+				last[recKey{e.Kind, e.ID}] = e
 			}
 		}
 		l := page[len(page)-1]
 		prev = &l
 		from = l.Seq + 1
 	}
-	keys := make([]key, 0, len(last))
-	for k := range last {
-		keys = append(keys, k)
+	if len(cps) > 0 {
+		top := cps[len(cps)-1]
+		if head := headSeq(prev); head < top.Seq {
+			return rep, prev, &ChainError{Seq: head + 1, Reason: fmt.Sprintf(
+				"the journal ends at entry %d but the checkpoint signed at %s covers %d entries: entries were cut from the end, or the tenant was wiped",
+				head, top.Time.Format(time.RFC3339), top.Seq)}
+		}
 	}
-	// Report the mismatch with the lowest Seq first, so the answer is stable.
-	slices.SortFunc(keys, func(a, b key) int { return cmp.Compare(last[a].Seq, last[b].Seq) })
-	for _, k := range keys {
-		e := last[k]
+	if o.Incremental && len(cps) > 0 {
+		n, err := ws.checkMentioned(ctx, last)
+		rep.Records = n
+		return rep, prev, err
+	}
+	n, err := ws.checkRecords(ctx, last)
+	rep.Records = n
+	if err != nil {
+		return rep, prev, err
+	}
+	if ic, ok := ws.store.(IndexChecker); ok {
+		if err := ic.CheckIndex(ctx, ws.tenant); err != nil {
+			return rep, prev, err
+		}
+	}
+	return rep, prev, nil
+}
+
+func headSeq(e *Entry) uint64 {
+	if e == nil {
+		return 0
+	}
+	return e.Seq
+}
+
+func rewritten(e Entry, cp Checkpoint) error {
+	return &ChainError{Seq: e.Seq, Kind: e.Kind, ID: e.ID, Reason: fmt.Sprintf(
+		"entry differs from the one the checkpoint signed at %s (hash %s, not %s): the journal was rewritten up to here",
+		cp.Time.Format(time.RFC3339), e.Hash, cp.Hash)}
+}
+
+// checkpointed reads the entry cp signed and checks it against cp and its
+// own hash.
+func (ws *Workspace) checkpointed(ctx context.Context, cp Checkpoint) (Entry, error) {
+	page, err := ws.store.ReadJournal(ctx, ws.tenant, cp.Seq, 1)
+	if err != nil {
+		return Entry{}, err
+	}
+	if len(page) == 0 || page[0].Seq != cp.Seq {
+		head, herr := ws.head(ctx)
+		if herr != nil {
+			return Entry{}, herr
+		}
+		return Entry{}, &ChainError{Seq: cp.Seq, Reason: fmt.Sprintf(
+			"entry %d, which the checkpoint signed at %s covers, is missing (the journal ends at %d): entries were cut, or the tenant was wiped",
+			cp.Seq, cp.Time.Format(time.RFC3339), headSeq(head))}
+	}
+	e := page[0]
+	if !hashMatches(ws.tenant, &e) {
+		return Entry{}, &ChainError{Seq: e.Seq, Kind: e.Kind, ID: e.ID, Reason: "entry content does not match its hash (the entry was edited, or copied from another tenant)"}
+	}
+	if e.Hash != cp.Hash {
+		return Entry{}, rewritten(e, cp)
+	}
+	return e, nil
+}
+
+// problem is one disagreement between records and journal.
+type problem struct {
+	err ChainError
+}
+
+// first returns the problem to report: the lowest Seq, then records with
+// no entry in kind and id order.
+func first(ps []problem) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	slices.SortFunc(ps, func(a, b problem) int {
+		if (a.err.Seq == 0) != (b.err.Seq == 0) {
+			if a.err.Seq == 0 {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(cmp.Compare(a.err.Seq, b.err.Seq), cmp.Compare(a.err.Kind, b.err.Kind), cmp.Compare(a.err.ID, b.err.ID))
+	})
+	e := ps[0].err
+	return &e
+}
+
+// compare checks a stored record (nil when missing) against its last
+// entry (nil when the journal never mentions it).
+func compare(k recKey, rec *Record, e *Entry) *problem {
+	switch {
+	case e == nil && rec != nil:
+		return &problem{ChainError{Kind: k.kind, ID: k.id, Reason: fmt.Sprintf("is stored at version %d but no journal entry mentions it: written outside the kernel, or its entries were cut", rec.Version)}}
+	case e == nil:
+		return nil
+	case rec == nil && e.Event != EventDelete:
+		return &problem{ChainError{Seq: e.Seq, Kind: k.kind, ID: k.id, Reason: "record is missing but its last journal entry is not a delete"}}
+	case rec == nil:
+		return nil
+	case e.Event == EventDelete:
+		return &problem{ChainError{Seq: e.Seq, Kind: k.kind, ID: k.id, Reason: "record exists but its last journal entry deletes it"}}
+	case rec.Version != e.Version:
+		return &problem{ChainError{Seq: e.Seq, Kind: k.kind, ID: k.id, Reason: fmt.Sprintf(
+			"record is at version %d but its last journal entry says %d: changed outside the kernel, or later entries were removed", rec.Version, e.Version)}}
+	case RecordDigest(*rec) != e.Digest:
+		return &problem{ChainError{Seq: e.Seq, Kind: k.kind, ID: k.id, Reason: fmt.Sprintf(
+			"record at version %d does not match the digest of its last journal entry: its data or attributes were changed outside the kernel", rec.Version)}}
+	}
+	return nil
+}
+
+// checkRecords lists every stored record of every kind and compares it
+// with its last entry, then looks for journaled records that are gone.
+func (ws *Workspace) checkRecords(ctx context.Context, last map[recKey]Entry) (int, error) {
+	kinds := map[string]bool{}
+	for k := range last {
+		kinds[k.kind] = true
+	}
+	if kl, ok := ws.store.(KindLister); ok {
+		stored, err := kl.Kinds(ctx, ws.tenant)
+		if err != nil {
+			return 0, err
+		}
+		for _, k := range stored {
+			kinds[k] = true
+		}
+	}
+	var ps []problem
+	seen := make(map[recKey]bool, len(last))
+	n := 0
+	for _, kind := range slices.Sorted(maps.Keys(kinds)) {
+		q := Query{Kind: kind, Limit: MaxPageSize}
+		for {
+			page, err := ws.store.List(ctx, ws.tenant, q)
+			if err != nil {
+				return n, err
+			}
+			for i := range page.Records {
+				rec := &page.Records[i]
+				k := recKey{kind, rec.ID}
+				seen[k] = true
+				var e *Entry
+				if le, ok := last[k]; ok {
+					e = &le
+				}
+				if p := compare(k, rec, e); p != nil {
+					ps = append(ps, *p)
+					continue
+				}
+				n++
+			}
+			if page.Next == "" {
+				break
+			}
+			q.After = page.Next
+		}
+	}
+	for k, e := range last {
+		if !seen[k] {
+			if p := compare(k, nil, &e); p != nil {
+				ps = append(ps, *p)
+			}
+		}
+	}
+	return n, first(ps)
+}
+
+// checkMentioned compares only the records the verified entries mention.
+func (ws *Workspace) checkMentioned(ctx context.Context, last map[recKey]Entry) (int, error) {
+	var ps []problem
+	n := 0
+	for k, e := range last {
+		var recp *Record
 		rec, err := ws.store.Get(ctx, ws.tenant, k.kind, k.id)
 		switch {
-		case errors.Is(err, ErrNotFound):
-			if e.Event != EventDelete {
-				return rep, &ChainError{Seq: e.Seq, Kind: k.kind, ID: k.id, Reason: "record is missing but its last journal entry is not a delete"}
-			}
-		case err != nil:
-			return rep, err
-		case e.Event == EventDelete:
-			return rep, &ChainError{Seq: e.Seq, Kind: k.kind, ID: k.id, Reason: "record exists but its last journal entry deletes it"}
-		case rec.Version != e.Version || Digest(rec.Data) != e.Digest:
-			return rep, &ChainError{Seq: e.Seq, Kind: k.kind, ID: k.id,
-				Reason: fmt.Sprintf("record at version %d does not match its last journal entry (version %d): changed outside the kernel, or later entries were removed", rec.Version, e.Version)}
+		case err == nil:
+			recp = &rec
+		case !errors.Is(err, ErrNotFound):
+			return n, err
 		}
-		rep.Records++
+		if p := compare(k, recp, &e); p != nil {
+			ps = append(ps, *p)
+			continue
+		}
+		if recp != nil {
+			n++
+		}
 	}
-	return rep, nil
+	return n, first(ps)
 }

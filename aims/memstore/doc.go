@@ -9,7 +9,11 @@
 // through [Store.Apply], are serialised, so a batch is atomic and a
 // version check cannot race with another writer. The context is checked on
 // entry and again once the lock is held, so a call that waited for the
-// lock past its cancellation writes nothing.
+// lock past its cancellation writes nothing. [Store.ApplyChained] lets
+// the kernel seal a batch's journal entries under that same lock
+// ([aims.ChainApplier]), so concurrent writers of distinct records never
+// fail and never see [aims.ErrContention]; [Store.Kinds] lets
+// [aims.Workspace.Verify] find records no journal entry mentions.
 //
 // # Listing
 //

@@ -36,8 +36,10 @@ func New() *Store {
 }
 
 var (
-	_ aims.Store      = (*Store)(nil)
-	_ aims.Transactor = (*Store)(nil)
+	_ aims.Store        = (*Store)(nil)
+	_ aims.Transactor   = (*Store)(nil)
+	_ aims.ChainApplier = (*Store)(nil)
+	_ aims.KindLister   = (*Store)(nil)
 )
 
 func checkTenant(tenant string) error {
@@ -350,6 +352,46 @@ func (s *Store) Head(ctx context.Context, tenant string) (aims.Entry, error) {
 // changes nothing; see [aims.Transactor]. Writes apply in order, so a batch
 // may create a record and update it again.
 func (s *Store) Apply(ctx context.Context, tenant string, b aims.Batch) ([]int64, error) {
+	return s.apply(ctx, tenant, b, nil)
+}
+
+// ApplyChained is Apply with the entries sealed under the store's lock
+// after the tenant's current head; see [aims.ChainApplier]. Writers of
+// distinct records never fail each other, and the store never returns
+// [aims.ErrContention]: they queue on the lock.
+func (s *Store) ApplyChained(ctx context.Context, tenant string, b aims.Batch, seal func(seq uint64, hash string) error) ([]int64, error) {
+	if seal == nil {
+		return nil, aims.Invalid("seal", "is required")
+	}
+	return s.apply(ctx, tenant, b, seal)
+}
+
+// Kinds returns the kinds the tenant has records of, in ascending byte
+// order; see [aims.KindLister].
+func (s *Store) Kinds(ctx context.Context, tenant string) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkTenant(tenant); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	t := s.tenants[tenant]
+	if t == nil {
+		return nil, nil
+	}
+	var out []string
+	for kind, k := range t.kinds {
+		if len(k.ids) > 0 {
+			out = append(out, kind)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func (s *Store) apply(ctx context.Context, tenant string, b aims.Batch, seal func(seq uint64, hash string) error) ([]int64, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -394,6 +436,16 @@ func (s *Store) Apply(ctx context.Context, tenant string, b aims.Batch) ([]int64
 		}
 		versions[i] = w.Expected + 1
 		staged[kk] = &aims.Record{Version: versions[i]}
+	}
+	if seal != nil && len(b.Entries) > 0 {
+		seq, hash := uint64(0), aims.GenesisHash
+		if t := s.tenants[tenant]; t != nil && len(t.journal) > 0 {
+			h := &t.journal[len(t.journal)-1]
+			seq, hash = h.Seq, h.Hash
+		}
+		if err := seal(seq, hash); err != nil {
+			return nil, err
+		}
 	}
 	if err := checkSeqs(s.journalLen(tenant), b.Entries); err != nil {
 		return nil, err

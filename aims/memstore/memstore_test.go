@@ -3,6 +3,7 @@ package memstore
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -47,7 +48,7 @@ func newNotes(t *testing.T) (*Store, *aims.Workspace) {
 			}
 		}
 	}
-	if rep, err := ws.Verify(ctx); err != nil || rep != (aims.VerifyReport{Entries: 5, Records: 3}) {
+	if rep, err := ws.Verify(ctx); err != nil || rep != (aims.VerifyReport{Entries: 5, Records: 2}) {
 		t.Fatalf("Verify before tampering = %+v, %v", rep, err)
 	}
 	return s, ws
@@ -75,7 +76,7 @@ func TestTamper(t *testing.T) {
 		{"Resealed", func(sp *space) {
 			// Editing and resealing one entry breaks the next link.
 			sp.journal[1].Actor = "mallory"
-			sp.journal[1].Hash = aims.EntryHash(&sp.journal[1])
+			sp.journal[1].Hash = aims.EntryHash("acme", &sp.journal[1])
 		}, 3},
 		// Cutting the tail leaves a valid chain; the records give it away.
 		{"CutLast", func(sp *space) { sp.journal = sp.journal[:4] }, 4},
@@ -84,10 +85,26 @@ func TestTamper(t *testing.T) {
 			r := sp.kinds[storetest.NoteKind].recs["n-1"]
 			r.Data = []byte(`{"title":"forged"}`)
 		}, 3},
+		{"EditAttrs", func(sp *space) {
+			sp.kinds[storetest.NoteKind].recs["n-1"].Attrs = map[string]string{"owner": "mallory"}
+		}, 3},
+		// Records whose creating entries were cut have no entry at all
+		// (Seq 0 names the record, not an entry).
+		{"CutCreates", func(sp *space) { sp.journal = sp.journal[:2] }, 0},
+		{"InsertRecord", func(sp *space) {
+			sp.kinds["secret"] = &kindIndex{recs: map[string]*aims.Record{"x": {Kind: "secret", ID: "x", Version: 1}}, ids: []string{"x"}}
+		}, 0},
+		{"WipeJournal", func(sp *space) { sp.journal = nil }, 0},
 		{"BumpVersion", func(sp *space) { sp.kinds[storetest.NoteKind].recs["n-1"].Version++ }, 3},
-		{"DropRecord", func(sp *space) { delete(sp.kinds[storetest.NoteKind].recs, "n-1") }, 3},
+		{"DropRecord", func(sp *space) {
+			k := sp.kinds[storetest.NoteKind]
+			delete(k.recs, "n-1")
+			k.ids = slices.DeleteFunc(k.ids, func(id string) bool { return id == "n-1" })
+		}, 3},
 		{"ResurrectRecord", func(sp *space) {
-			sp.kinds[storetest.NoteKind].recs["n-2"] = &aims.Record{Kind: storetest.NoteKind, ID: "n-2", Version: 1, Data: []byte("{}")}
+			k := sp.kinds[storetest.NoteKind]
+			k.recs["n-2"] = &aims.Record{Kind: storetest.NoteKind, ID: "n-2", Version: 1, Data: []byte("{}")}
+			k.ids = append(k.ids, "n-2")
 		}, 5},
 	}
 	for _, tc := range tests {
@@ -104,6 +121,25 @@ func TestTamper(t *testing.T) {
 				t.Errorf("Verify after tampering: %v; want a *ChainError at entry %d", err, tc.wantSeq)
 			}
 		})
+	}
+}
+
+// TestTenantMove moves a tenant's whole space, records and journal, to
+// another tenant name: the hashes bind the tenant, so it does not verify
+// there.
+func TestTenantMove(t *testing.T) {
+	t.Parallel()
+	s, _ := newNotes(t)
+	s.tenants["globex"] = s.tenants["acme"]
+	delete(s.tenants, "acme")
+	ws, err := aims.NewWorkspace(s, "globex", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = ws.Verify(t.Context())
+	var ce *aims.ChainError
+	if !errors.As(err, &ce) || ce.Seq != 1 {
+		t.Errorf("Verify of a moved tenant: %v; want a *ChainError at entry 1", err)
 	}
 }
 

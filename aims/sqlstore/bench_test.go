@@ -51,8 +51,8 @@ func benchEntries(recs []aims.Record) []aims.Entry {
 	var prev *aims.Entry
 	at := time.Date(2025, 6, 1, 12, 0, 0, 1, time.UTC)
 	for i, r := range recs {
-		es[i] = aims.Entry{Time: at, Actor: "ana", Kind: r.Kind, ID: r.ID, Event: aims.EventCreate, Version: 1, Digest: aims.Digest(r.Data)}
-		aims.Seal(&es[i], prev)
+		es[i] = aims.Entry{Time: at, Actor: "ana", Kind: r.Kind, ID: r.ID, Event: aims.EventCreate, Version: 1, Digest: aims.RecordDigest(r)}
+		aims.Seal("acme", &es[i], prev)
 		prev = &es[i]
 	}
 	return es

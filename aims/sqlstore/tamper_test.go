@@ -104,7 +104,7 @@ func TestTamper(t *testing.T) {
 			// next entry's link instead.
 			e := entry(t, s, 2)
 			e.Actor = "mallory"
-			exec(t, db, `UPDATE aims_journal SET actor = ?, hash = ? WHERE tenant = ? AND seq = 2`, e.Actor, aims.EntryHash(&e), tamperTenant)
+			exec(t, db, `UPDATE aims_journal SET actor = ?, hash = ? WHERE tenant = ? AND seq = 2`, e.Actor, aims.EntryHash(tamperTenant, &e), tamperTenant)
 		}, 3, 3},
 		{"DeleteMiddle", func(t *testing.T, db *sql.DB, _ *sqlstore.Store) {
 			exec(t, db, `DELETE FROM aims_journal WHERE tenant = ? AND seq = 3`, tamperTenant)
@@ -136,7 +136,7 @@ func TestTamper(t *testing.T) {
 			}
 			prev := entry(t, s, 2)
 			forged := aims.Entry{Time: tamperTime, Actor: "mallory", Kind: storetest.NoteKind, ID: "n-1", Event: aims.EventUpdate, Version: 2, Digest: aims.Digest(nil)}
-			aims.Seal(&forged, &prev)
+			aims.Seal(tamperTenant, &forged, &prev)
 			insertEntry(t, db, forged)
 		}, 4, 4},
 		{"AppendSealed", func(t *testing.T, db *sql.DB, s *sqlstore.Store) {
@@ -144,7 +144,7 @@ func TestTamper(t *testing.T) {
 			// it claims to have changed does not match it.
 			prev := entry(t, s, 5)
 			forged := aims.Entry{Time: tamperTime, Actor: "mallory", Kind: storetest.NoteKind, ID: "n-3", Event: aims.EventUpdate, Version: 2, Digest: aims.Digest([]byte("{}"))}
-			aims.Seal(&forged, &prev)
+			aims.Seal(tamperTenant, &forged, &prev)
 			insertEntry(t, db, forged)
 		}, 0, 6},
 		{"TruncateTail", func(t *testing.T, db *sql.DB, _ *sqlstore.Store) {

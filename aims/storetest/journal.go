@@ -143,7 +143,7 @@ func testJournal(t *testing.T, h Harness) {
 		}
 		var prev *aims.Entry
 		for i := range es {
-			aims.Seal(&es[i], prev)
+			aims.Seal(tenantA, &es[i], prev)
 			prev = &es[i]
 		}
 		if err := s.Append(t.Context(), tenantA, es...); err != nil {
@@ -156,7 +156,7 @@ func testJournal(t *testing.T, h Harness) {
 			t.Errorf("entries read back (-want +got):\n%s", diff)
 		}
 		for i := range got {
-			if h := aims.EntryHash(&got[i]); h != es[i].Hash {
+			if h := aims.EntryHash(tenantA, &got[i]); h != es[i].Hash {
 				t.Errorf("entry %d hashes to %s after the round trip, want %s", got[i].Seq, h, es[i].Hash)
 			}
 		}
@@ -181,7 +181,7 @@ func testJournal(t *testing.T, h Harness) {
 						return
 					}
 					e := aims.Entry{Time: baseTime, Actor: actor, Kind: kindX, ID: "w", Event: aims.EventUpdate, Digest: aims.Digest(nil)}
-					aims.Seal(&e, prev)
+					aims.Seal(tenantA, &e, prev)
 					err = s.Append(t.Context(), tenantA, e)
 					switch {
 					case errors.Is(err, aims.ErrConflict):
@@ -206,7 +206,7 @@ func testJournal(t *testing.T, h Harness) {
 				}
 			}
 		}
-		if err := aims.Chain(nil, got); err != nil {
+		if err := aims.Chain(tenantA, nil, got); err != nil {
 			t.Errorf("journal after concurrent appends does not chain: %v", err)
 		}
 	})

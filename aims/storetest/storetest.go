@@ -137,7 +137,7 @@ func entries(prev *aims.Entry, n int, actor string) []aims.Entry {
 		e.From, e.To = "draft", "approved"
 		e.Version = int64(i + 2)
 		e.Digest = aims.Digest([]byte(strconv.Itoa(i)))
-		aims.Seal(e, prev)
+		aims.Seal(tenantA, e, prev)
 		prev = e
 	}
 	return out
