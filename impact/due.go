@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aimsgo/iso42001/aims"
@@ -29,6 +30,13 @@ const (
 	TriggerIncident Trigger = "incident"
 	// TriggerReviewPeriod: the review period ended.
 	TriggerReviewPeriod Trigger = "review-period"
+	// TriggerScreeningRules: the EU AI Act screening was made under other
+	// rules (questionnaire or legal schedule) than the service applies
+	// now, and the current rules reach another outcome from its answers.
+	TriggerScreeningRules Trigger = "screening-rules"
+	// TriggerApplicationDate: duties of the EU AI Act screening started to
+	// apply after the assessment was approved.
+	TriggerApplicationDate Trigger = "application-date"
 )
 
 // DueReason is one reason an assessment is due.
@@ -54,7 +62,9 @@ type DueItem struct {
 // system's model version, data sources, purpose or deployment context
 // since the current assessment's snapshot; an incident after its approval
 // (noted with [Service.NoteIncident] or passed in); or the end of its
-// review period. Systems come in natural id order.
+// review period; an EU AI Act screening whose outcome the current rules
+// change, or whose duties started to apply since the approval. Systems
+// come in natural id order.
 func (s *Service) Due(ctx context.Context, now time.Time, incidents ...Incident) ([]DueItem, error) {
 	systems, err := s.systemsSorted(ctx)
 	if err != nil {
@@ -86,6 +96,12 @@ func (s *Service) Due(ctx context.Context, now time.Time, incidents ...Incident)
 		}
 		if !cur.NextReview.IsZero() && !now.Before(cur.NextReview) {
 			item.Reasons = append(item.Reasons, DueReason{TriggerReviewPeriod, fmt.Sprintf("review was due on %s", day(cur.NextReview))})
+		}
+		if sc := cur.Screening; sc != nil {
+			if r, ok := rescreen(s.screen, EUAIActSchedule(), sc); ok {
+				item.Reasons = append(item.Reasons, r)
+			}
+			item.Reasons = append(item.Reasons, starting(sc, cur.ApprovedAt, now)...)
 		}
 		if len(item.Reasons) > 0 {
 			out = append(out, item)
@@ -215,6 +231,122 @@ func latestApproved(list []*Assessment) *Assessment {
 		if out == nil || a.ApprovedAt.After(out.ApprovedAt) {
 			out = a
 		}
+	}
+	return out
+}
+
+// rescreen screens the answers a screening recorded with the rules the
+// service applies now (form and schedule) and reports the difference in
+// outcome, when the screening was made under other rules: the tier, the
+// decisive references, the duties and, when the screening dated them,
+// their days. Answers the current rules refuse are a difference too.
+func rescreen(form *Form, sch *Schedule, was *Screening) (DueReason, bool) {
+	if form == nil {
+		return DueReason{}, false
+	}
+	wasRules := was.Questionnaire + " (no legal schedule recorded)"
+	if r := was.Rules; r != nil {
+		if r.Questionnaire == form.Ref() && r.Schedule == sch.Version() {
+			return DueReason{}, false
+		}
+		wasRules = r.Questionnaire + " (schedule " + r.Schedule + ")"
+	} else if was.Questionnaire == "" {
+		wasRules = "unversioned rules"
+	}
+	nowRules := form.Ref() + " (schedule " + sch.Version() + ")"
+	now, err := screenWith(form, sch, was.Answers)
+	if err != nil {
+		return DueReason{TriggerScreeningRules, fmt.Sprintf("screened under %s; the answers do not fit the current rules %s: %v", wasRules, nowRules, err)}, true
+	}
+	var diffs []string
+	if was.Tier != now.Tier {
+		diffs = append(diffs, fmt.Sprintf("tier %s -> %s", was.Tier, now.Tier))
+	}
+	if a, b := decisiveRefs(was), decisiveRefs(now); !slices.Equal(a, b) {
+		diffs = append(diffs, fmt.Sprintf("basis [%s] -> [%s]", strings.Join(a, "; "), strings.Join(b, "; ")))
+	}
+	wasIDs, nowIDs := dutyIDs(was), dutyIDs(now)
+	if added := minus(nowIDs, wasIDs); len(added) > 0 {
+		diffs = append(diffs, "duties added: "+strings.Join(added, ", "))
+	}
+	if removed := minus(wasIDs, nowIDs); len(removed) > 0 {
+		diffs = append(diffs, "duties removed: "+strings.Join(removed, ", "))
+	}
+	if was.Rules != nil {
+		wasFrom := map[string]time.Time{}
+		for _, a := range was.Applies {
+			wasFrom[a.Obligation] = a.From
+		}
+		var moved []string
+		for _, a := range now.Applies {
+			if w, ok := wasFrom[a.Obligation]; ok && !w.Equal(a.From) {
+				moved = append(moved, fmt.Sprintf("%s %s -> %s", a.Obligation, day(w), day(a.From)))
+			}
+		}
+		if len(moved) > 0 {
+			diffs = append(diffs, "application days: "+strings.Join(moved, ", "))
+		}
+	}
+	if len(diffs) == 0 {
+		return DueReason{}, false
+	}
+	return DueReason{TriggerScreeningRules, fmt.Sprintf("screened under %s; the current rules %s change the outcome: %s", wasRules, nowRules, strings.Join(diffs, "; "))}, true
+}
+
+// decisiveRefs lists the references of a screening's decisive reasons,
+// "(none)" for one that cites nothing.
+func decisiveRefs(s *Screening) []string {
+	var out []string
+	for _, r := range s.Reasons {
+		if r.Decisive {
+			ref := r.Reference
+			if ref == "" {
+				ref = "(none)"
+			}
+			out = append(out, ref)
+		}
+	}
+	return out
+}
+
+func dutyIDs(s *Screening) []string {
+	out := make([]string, 0, len(s.Obligations))
+	for _, d := range s.Obligations {
+		out = append(out, d.ID)
+	}
+	return out
+}
+
+// minus returns the elements of a not in b, in a's order.
+func minus(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// starting reports the duties of a screening that started to apply after
+// since (the approval) and no later than now, one reason per day.
+func starting(sc *Screening, since, now time.Time) []DueReason {
+	var out []DueReason
+	list := sc.Starting(since, now)
+	slices.SortStableFunc(list, func(a, b Applicability) int { return a.From.Compare(b.From) })
+	for len(list) > 0 {
+		from, basis := list[0].From, list[0].Basis
+		var ids []string
+		rest := list[:0:0]
+		for _, a := range list {
+			if a.From.Equal(from) {
+				ids = append(ids, a.Obligation)
+			} else {
+				rest = append(rest, a)
+			}
+		}
+		out = append(out, DueReason{TriggerApplicationDate, fmt.Sprintf("duties %s apply from %s (%s), after the approval on %s", strings.Join(ids, ", "), day(from), basis, day(since))})
+		list = rest
 	}
 	return out
 }

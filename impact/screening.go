@@ -2,6 +2,7 @@ package impact
 
 import (
 	"fmt"
+	"time"
 )
 
 // Tier is the EU AI Act risk tier a screening reaches. Values are
@@ -54,6 +55,41 @@ type Screening struct {
 	Notice string `json:"notice"`
 	// Answers are the answers screened, normalised.
 	Answers Answers `json:"answers"`
+	// Rules records the rules version applied: the questionnaire and the
+	// legal text whose schedule dated the duties. Screenings recorded
+	// before rules were versioned lack it.
+	Rules *RulesVersion `json:"rules,omitempty"`
+	// From is the day from which the provisions that decided the tier
+	// apply (the earliest of the decisive reasons); zero when no decisive
+	// reason cites a dated provision, as for a system nothing applies to.
+	From time.Time `json:"from,omitzero"`
+	// Applies dates each obligation, in the order of Obligations.
+	Applies []Applicability `json:"applies,omitempty"`
+}
+
+// Pending returns the duties that do not yet apply at t, in the order of
+// Obligations.
+func (s *Screening) Pending(t time.Time) []Applicability {
+	var out []Applicability
+	for _, a := range s.Applies {
+		if t.Before(a.From) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Starting returns the duties that start to apply after since and no
+// later than now, in the order of Obligations: what the passing of time
+// has changed in the screening's outcome between the two instants.
+func (s *Screening) Starting(since, now time.Time) []Applicability {
+	var out []Applicability
+	for _, a := range s.Applies {
+		if a.From.After(since) && !a.From.After(now) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // References lists the references of the reasons, in order; a quick way to
@@ -81,21 +117,27 @@ func Screen(answers Answers) (*Screening, error) {
 
 // ScreenWith screens answers with f, an organisation's own version of the
 // screening questionnaire. Its outcome ids must be tiers and it must ask
-// the question "role" (multiple choice of roles).
+// the question "role" (multiple choice of roles). The duties are dated by
+// [EUAIActSchedule] from the references of the obligations and of the
+// reasons that brought them.
 func ScreenWith(f *Form, answers Answers) (*Screening, error) {
+	return screenWith(f, EUAIActSchedule(), answers)
+}
+
+func screenWith(f *Form, sch *Schedule, answers Answers) (*Screening, error) {
 	res, err := f.Evaluate(answers)
 	if err != nil {
 		return nil, err
 	}
-	return screeningOf(res)
+	return screeningOf(res, sch)
 }
 
-func screeningOf(res *Result) (*Screening, error) {
+func screeningOf(res *Result, sch *Schedule) (*Screening, error) {
 	t := Tier(res.Outcome)
 	if !t.Valid() {
 		return nil, fmt.Errorf("questionnaire %s reached outcome %q, which is not an EU AI Act tier", res.Questionnaire, res.Outcome)
 	}
-	return &Screening{
+	s := &Screening{
 		Questionnaire: res.Questionnaire,
 		Tier:          t,
 		Roles:         res.Answers["role"].List(),
@@ -103,5 +145,46 @@ func screeningOf(res *Result) (*Screening, error) {
 		Obligations:   res.Obligations,
 		Notice:        res.Notice,
 		Answers:       res.Answers,
-	}, nil
+		Rules:         &RulesVersion{Questionnaire: res.Questionnaire, Schedule: sch.Version(), Text: sch.Text()},
+	}
+	s.date(sch)
+	return s, nil
+}
+
+// date sets From and Applies. The tier applies from the earliest day of
+// its decisive reasons; a duty the outcome brings applies from the later
+// of its own day and the tier's, a duty a rule brings from the later of
+// its own day and the rule's. So the duties of an Annex I product follow
+// Article 6(1)'s day, those of an Annex III use the Annex III day.
+func (s *Screening) date(sch *Schedule) {
+	ruleDay := make(map[string]Milestone, len(s.Reasons))
+	var tier Milestone
+	for _, r := range s.Reasons {
+		m, ok := sch.AppliesFrom(r.Reference)
+		if !ok {
+			continue
+		}
+		ruleDay[r.Rule] = m
+		if r.Decisive && (tier.From.IsZero() || m.From.Before(tier.From)) {
+			tier = m
+		}
+	}
+	s.From = tier.From
+	for _, d := range s.Obligations {
+		m, ok := sch.AppliesFrom(d.Reference)
+		var from Milestone
+		switch {
+		case d.Outcome != "":
+			from = tier
+		case d.Rule != "":
+			from = ruleDay[d.Rule]
+		}
+		if !ok || from.From.After(m.From) {
+			m = from
+		}
+		if m.From.IsZero() {
+			continue
+		}
+		s.Applies = append(s.Applies, Applicability{Obligation: d.ID, Reference: d.Reference, From: m.From, Basis: m.Basis})
+	}
 }
