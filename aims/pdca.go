@@ -195,12 +195,118 @@ func (cs *Checks) For(g Gate) []Check {
 // policy approved (5.2), roles assigned (5.3), AI objectives set (6.2).
 func KernelChecks() []Check {
 	return []Check{
+		{ID: "context-issues", Clause: "4.1", Title: "Internal and external issues determined", Gate: GatePlanToDo, Run: checkContext},
+		{ID: "interested-parties", Clause: "4.2", Title: "Interested parties and their requirements determined", Gate: GatePlanToDo, Run: checkParties},
 		{ID: "scope-defined", Clause: "4.3", Title: "AIMS scope defined", Gate: GatePlanToDo, Run: checkScope},
 		{ID: "ai-system-inventory", Clause: "4.3", Title: "AI systems inventoried", Gate: GatePlanToDo, Run: checkInventory},
+		{ID: "leadership", Clause: "5.1", Title: "Top management named and committed to the AI policy", Gate: GatePlanToDo, Run: checkLeadership},
 		{ID: "ai-policy", Clause: "5.2", Title: "AI policy approved", Gate: GatePlanToDo, Run: checkPolicy},
 		{ID: "roles-assigned", Clause: "5.3", Title: "Roles and responsibilities assigned", Gate: GatePlanToDo, Run: checkRoles5_3},
 		{ID: "ai-objectives", Clause: "6.2", Title: "AI objectives set", Gate: GatePlanToDo, Run: checkObjectives},
+		{ID: "documented-information", Clause: "7.5", Title: "Documented information controlled and reviewed on time", Gate: GatePlanToDo, Run: checkDocumentControl},
 	}
+}
+
+// checkContext asks for the issues of 4.1, internal and external both.
+func checkContext(ctx context.Context, ws *Workspace) (bool, string, error) {
+	n := map[IssueType]int{}
+	for c, err := range ContextIssues(ws).List(ctx, nil) {
+		if err != nil {
+			return false, "", err
+		}
+		n[c.Type]++
+	}
+	switch {
+	case n[IssueInternal] == 0 && n[IssueExternal] == 0:
+		return false, "no internal or external issue is recorded", nil
+	case n[IssueInternal] == 0:
+		return false, fmt.Sprintf("%d external issues but no internal one", n[IssueExternal]), nil
+	case n[IssueExternal] == 0:
+		return false, fmt.Sprintf("%d internal issues but no external one", n[IssueInternal]), nil
+	}
+	return true, fmt.Sprintf("%d internal and %d external issues recorded", n[IssueInternal], n[IssueExternal]), nil
+}
+
+// checkParties asks for interested parties with their relevant
+// requirements (4.2 b and c).
+func checkParties(ctx context.Context, ws *Workspace) (bool, string, error) {
+	parties, reqs := 0, 0
+	var bare []string
+	for ip, err := range InterestedParties(ws).List(ctx, nil) {
+		if err != nil {
+			return false, "", err
+		}
+		parties++
+		reqs += len(ip.Requirements)
+		if len(ip.Requirements) == 0 {
+			bare = append(bare, ip.ID)
+		}
+	}
+	switch {
+	case parties == 0:
+		return false, "no interested party is recorded", nil
+	case reqs == 0:
+		return false, fmt.Sprintf("%d interested parties, none with a requirement recorded", parties), nil
+	}
+	detail := fmt.Sprintf("%d interested parties with %d requirements", parties, reqs)
+	if len(bare) > 0 {
+		detail += fmt.Sprintf("; without requirements: %s", strings.Join(bare, ", "))
+	}
+	return true, detail, nil
+}
+
+// checkLeadership asks that someone holds the top-management role and
+// that the AI policy was approved by a holder of it (5.1 a: the policy is
+// top management's).
+func checkLeadership(ctx context.Context, ws *Workspace) (bool, string, error) {
+	var top []string
+	for ra, err := range RoleAssignments(ws).List(ctx, nil) {
+		if err != nil {
+			return false, "", err
+		}
+		if ra.Has(RoleTopManagement) {
+			top = append(top, ra.ID)
+		}
+	}
+	if len(top) == 0 {
+		return false, "nobody holds the role " + string(RoleTopManagement), nil
+	}
+	p, err := NewDocuments(ws).AIPolicy(ctx)
+	if errors.Is(err, ErrNotFound) {
+		return false, "top management (" + strings.Join(top, ", ") + ") has approved no AI policy", nil
+	}
+	if err != nil {
+		return false, "", err
+	}
+	if !slices.Contains(top, p.Approver) {
+		return false, fmt.Sprintf("AI policy %s was approved by %q, who does not hold the role %s", p.ID, p.Approver, RoleTopManagement), nil
+	}
+	return true, fmt.Sprintf("top management %s; AI policy %s approved by %s", strings.Join(top, ", "), p.ID, p.Approver), nil
+}
+
+// checkDocumentControl asks that documented information exists and that
+// no approved or published document is past its review date (7.5.3).
+func checkDocumentControl(ctx context.Context, ws *Workspace) (bool, string, error) {
+	now := ws.Now()
+	n := 0
+	var late []string
+	for d, err := range DocumentedInfos(ws).List(ctx, nil) {
+		if err != nil {
+			return false, "", err
+		}
+		n++
+		st := DocState(d.State)
+		if (st == DocApproved || st == DocPublished) && !d.ReviewDue.IsZero() && d.ReviewDue.Before(now) {
+			late = append(late, fmt.Sprintf("%s (review due %s)", d.ID, d.ReviewDue.UTC().Format(time.DateOnly)))
+		}
+	}
+	switch {
+	case n == 0:
+		return false, "no documented information is under control", nil
+	case len(late) > 0:
+		return false, "documents past their review date: " + strings.Join(late, ", "), nil
+	}
+	return true, fmt.Sprintf("%d documents under control, none past its review date", n), nil
 }
 
 // anyRecord reports whether ws holds at least one record of kind matching

@@ -218,9 +218,11 @@ func (n *Nonconformity) Attributes() map[string]string {
 // Open reports whether the nonconformity is still being worked on.
 func (n *Nonconformity) Open() bool { return NCState(n.State) != NCClosed }
 
-// Overdue returns the actions not done by their due date at now.
+// Overdue returns the actions not done by their due date at now, in any
+// state but closed: an action does not stop being late because the record
+// moved on.
 func (n *Nonconformity) Overdue(now time.Time) []Action {
-	if NCState(n.State) != NCActionPlanned {
+	if NCState(n.State) == NCClosed {
 		return nil
 	}
 	var out []Action
@@ -414,6 +416,13 @@ func (r *Nonconformities) Verify(ctx context.Context, actor, id string, effectiv
 		if strings.TrimSpace(note) == "" {
 			return aims.Invalid("note", "is required: say what shows the actions worked or not")
 		}
+		if effective {
+			for i, a := range n.Actions {
+				if a.Done.IsZero() {
+					return aims.Invalid(fmt.Sprintf("actions[%d]", i), fmt.Sprintf("%q is not done: an action still open cannot have been effective", a.Title))
+				}
+			}
+		}
 		n.Verifications = append(n.Verifications, Verification{Effective: effective, Note: note, By: actor, At: now})
 		return nil
 	})
@@ -452,7 +461,7 @@ type OverdueAction struct {
 func (r *Nonconformities) Overdue(ctx context.Context) ([]OverdueAction, error) {
 	now := r.ws.Now()
 	var out []OverdueAction
-	for n, err := range r.c.List(ctx, map[string]string{"state": string(NCActionPlanned)}) {
+	for n, err := range r.c.List(ctx, nil) {
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"github.com/aimsgo/iso42001/internal/mdtext"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/internal/natsort"
@@ -92,7 +93,7 @@ func (ix docIndex) find(r DocRequirement) *aims.DocumentedInfo {
 func (r DocRequirement) Check() aims.Check {
 	return aims.Check{ID: r.ID, Clause: r.Clause, Title: r.Title, Gate: aims.GatePlanToDo,
 		Run: func(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
-			ix, err := loadDocs(ctx, ws)
+			ix, err := cachedDocs(ctx, ws)
 			if err != nil {
 				return false, "", err
 			}
@@ -172,7 +173,7 @@ func checkNCRecords(ctx context.Context, ws *aims.Workspace) (bool, string, erro
 	if ok {
 		return true, "the nonconformity register is in use", nil
 	}
-	ix, err := loadDocs(ctx, ws)
+	ix, err := cachedDocs(ctx, ws)
 	if err != nil {
 		return false, "", err
 	}
@@ -236,45 +237,58 @@ func Readiness(ctx context.Context, ws *aims.Workspace, stage Stage, extra ...ai
 		return nil, aims.Invalid("stage", fmt.Sprintf("must be 1 or 2, got %d", stage))
 	}
 	checks := StageChecks(stage)
-	replaced := map[string]bool{}
 	for _, x := range extra {
 		if i := slices.IndexFunc(checks, func(c aims.Check) bool { return c.ID == x.ID }); i >= 0 {
 			checks[i] = x
-			replaced[x.ID] = true
 		} else {
 			checks = append(checks, x)
 		}
 	}
+	return run(ctx, ws, stage, checks)
+}
+
+// docCacheKey carries one run's read of the documents in its context, so
+// that the document checks of a readiness run share one read.
+type docCacheKey struct{}
+
+type docCache struct {
+	mu  sync.Mutex
+	ix  docIndex
+	err error
+	ok  bool
+}
+
+// cachedDocs returns the documents, read once per readiness run.
+func cachedDocs(ctx context.Context, ws *aims.Workspace) (docIndex, error) {
+	c, _ := ctx.Value(docCacheKey{}).(*docCache)
+	if c == nil {
+		return loadDocs(ctx, ws)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.ok {
+		c.ix, c.err = loadDocs(ctx, ws)
+		c.ok = c.err == nil
+	}
+	return c.ix, c.err
+}
+
+// run sorts checks by clause and runs them, the document checks sharing
+// one read of the documents.
+func run(ctx context.Context, ws *aims.Workspace, stage Stage, checks []aims.Check) (*ReadinessReport, error) {
+	ctx = context.WithValue(ctx, docCacheKey{}, &docCache{})
 	slices.SortStableFunc(checks, func(a, b aims.Check) int {
 		if c := natsort.Compare(a.Clause, b.Clause); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	// Document checks share one read of the documents.
-	var ix docIndex
-	docReqs := map[string]DocRequirement{}
-	for _, r := range DocRequirements() {
-		docReqs[r.ID] = r
-	}
 	rep := &ReadinessReport{Stage: stage, Ready: true, Items: []aims.CheckResult{}}
 	for _, c := range checks {
 		if c.Run == nil {
 			return nil, aims.Invalid("extra", fmt.Sprintf("check %q has no Run", c.ID))
 		}
-		var ok bool
-		var detail string
-		var err error
-		if r, isDoc := docReqs[c.ID]; isDoc && !replaced[c.ID] {
-			if ix == nil {
-				if ix, err = loadDocs(ctx, ws); err != nil {
-					return nil, err
-				}
-			}
-			ok, detail, err = r.judge(ix)
-		} else {
-			ok, detail, err = c.Run(ctx, ws)
-		}
+		ok, detail, err := c.Run(ctx, ws)
 		if err != nil {
 			return nil, fmt.Errorf("readiness check %s (%s): %w", c.ID, c.Clause, err)
 		}

@@ -108,7 +108,7 @@ func fieldChanges(a, b *Entry) []FieldChange {
 			fs = append(fs, FieldChange{Field: field, From: from, To: to})
 		}
 	}
-	add(FieldApplicability, applicability(a.Applicable), applicability(b.Applicable))
+	add(FieldApplicability, applicability(a), applicability(b))
 	add(FieldStatus, string(a.Status), string(b.Status))
 	add(FieldJustification, a.Justification, b.Justification)
 	add(FieldOwner, a.Owner, b.Owner)
@@ -117,8 +117,11 @@ func fieldChanges(a, b *Entry) []FieldChange {
 	return fs
 }
 
-func applicability(b bool) string {
-	if b {
+func applicability(e *Entry) string {
+	if e.Undecided {
+		return "undecided"
+	}
+	if e.Applicable {
 		return "applicable"
 	}
 	return "not applicable"

@@ -30,6 +30,10 @@ type Inputs struct {
 	// Implementations give status, owner, evidence and last review per
 	// control; per control the last one wins.
 	Implementations []Implementation
+	// Proposals suggest controls the organisation already operates; they
+	// are attached to their entries (and named in the justification of an
+	// undecided one) but decide nothing.
+	Proposals []Proposal
 	// Number, Title, Organization and Scope are copied into the SoA; an
 	// empty Title becomes "Statement of Applicability", a zero Number 1.
 	Number       int
@@ -55,7 +59,9 @@ const ctxEvery = 1 << 12
 // Generate builds a Statement of Applicability: one entry per catalog
 // control, in catalog order, applicable when a decision includes it or
 // when a risk treatment, impact assessment or obligation requires it and
-// no decision excludes it. Each entry gets a plain-language justification
+// no decision excludes it; excluded only when a person's decision says so
+// with a reason; undecided otherwise ("nothing requires it" is not an
+// exclusion an auditor accepts). Each entry gets a plain-language justification
 // naming its sources and decision. References to controls the catalog does
 // not hold are kept in [SoA.Unresolved] for [Validate] to report, rather
 // than failing: an SoA with a typo in one risk is still worth reading.
@@ -144,6 +150,21 @@ func Generate(ctx context.Context, in Inputs) (*SoA, error) {
 		}
 		impl[k] = i + 1
 	}
+	props := make([][]Proposal, len(s.Entries))
+	for i, pr := range in.Proposals {
+		path := fmt.Sprintf("proposals[%d].", i)
+		if !aims.ValidName(pr.Control) {
+			g.problems.Addf(path+"control", "must be a control id, got %q", pr.Control)
+			continue
+		}
+		if strings.TrimSpace(pr.Evidence) == "" {
+			g.problems.Add(path+"evidence", "is required: say what shows the control is operated")
+			continue
+		}
+		if k, ok := index[pr.Control]; ok && !slices.Contains(props[k], pr) {
+			props[k] = append(props[k], pr)
+		}
+	}
 	if err := g.problems.Err(); err != nil {
 		return nil, err
 	}
@@ -159,6 +180,11 @@ func Generate(ctx context.Context, in Inputs) (*SoA, error) {
 		e.Applicable = len(e.Sources) > 0
 		if e.Decision != nil {
 			e.Applicable = e.Decision.Choice == Include
+		}
+		e.Undecided = !e.Applicable && e.Decision == nil
+		if len(props[k]) > 0 {
+			e.Proposals = slices.Clone(props[k])
+			slices.SortFunc(e.Proposals, func(a, b Proposal) int { return strings.Compare(a.Evidence, b.Evidence) })
 		}
 		if i := impl[k]; i != 0 {
 			im := &in.Implementations[i-1]
@@ -290,7 +316,15 @@ func justify(b *strings.Builder, e *Entry) {
 			writeSources(b, e.Sources)
 		}
 	default:
-		b.WriteString("Not applicable: no risk treatment, impact assessment or obligation requires it, and no decision includes it")
+		b.WriteString("Undecided: no risk treatment, impact assessment or obligation requires it and nobody has decided on it; include it, or exclude it with a reason")
+		for i, p := range e.Proposals {
+			if i == 0 {
+				b.WriteString(". Proposed as applicable: ")
+			} else {
+				b.WriteString("; ")
+			}
+			b.WriteString(strings.TrimRight(oneLine(p.Evidence), ". "))
+		}
 	}
 	b.WriteByte('.')
 }

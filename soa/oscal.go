@@ -48,6 +48,9 @@ func oscalControlID(id string) string {
 // oscalState maps an implementation status to OSCAL's implementation
 // states, which have no "not started": it is "planned" with a remark.
 func oscalState(e *Entry) (state, remarks string) {
+	if e.Undecided {
+		return "planned", "Undecided: no requirement or decision covers this control yet."
+	}
 	if !e.Applicable {
 		return "not-applicable", ""
 	}
@@ -147,7 +150,7 @@ func WriteOSCAL(w io.Writer, s *SoA, opts *OSCALOptions) error {
 			ControlID: oscalControlID(e.Control),
 			Props: []oscal.Prop{
 				{Name: "label", Value: nonEmpty(oneLine(e.Control), "unknown")},
-				ourProp("applicable", yesNo(e.Applicable)),
+				ourProp("applicable", applicableText(e)),
 			},
 		}
 		if e.Status != "" {

@@ -56,6 +56,14 @@ func Render(w io.Writer, s *SoA, f Format) error {
 	return fmt.Errorf("soa: unknown format %q (want md, html, csv, json or oscal)", f)
 }
 
+// applicableText is an entry's Applicable column: yes, no or undecided.
+func applicableText(e *Entry) string {
+	if e.Undecided {
+		return "undecided"
+	}
+	return yesNo(e.Applicable)
+}
+
 func yesNo(b bool) string {
 	if b {
 		return "yes"
@@ -107,6 +115,9 @@ func countsLine(s *SoA) string {
 	c := s.Counts()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d controls: %d applicable, %d not applicable.", c.Controls, c.Applicable, c.Excluded)
+	if c.Undecided > 0 {
+		fmt.Fprintf(&b, " %d undecided: this SoA cannot be approved until a person decides each.", c.Undecided)
+	}
 	if c.Applicable > 0 {
 		b.WriteString(" Applicable by status:")
 		sep := " "
@@ -149,7 +160,7 @@ func WriteMarkdown(w io.Writer, s *SoA) error {
 	bw.WriteString("| Control | Title | Applicable | Status | Owner | Justification |\n|---|---|---|---|---|---|\n")
 	for i := range s.Entries {
 		e := &s.Entries[i]
-		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", mdtext.Escape(e.Control), mdtext.Escape(e.Title), yesNo(e.Applicable),
+		fmt.Fprintf(bw, "| %s | %s | %s | %s | %s | %s |\n", mdtext.Escape(e.Control), mdtext.Escape(e.Title), applicableText(e),
 			mdtext.Escape(string(e.Status)), mdtext.Escape(e.Owner), mdtext.Escape(e.Justification))
 	}
 	first := true
@@ -214,7 +225,7 @@ func WriteCSV(w io.Writer, s *SoA) error {
 				dec += " on " + dateText(d.At)
 			}
 		}
-		if err := cw.Write(e.Control, e.Title, string(e.Origin), yesNo(e.Applicable), string(e.Status), e.Owner,
+		if err := cw.Write(e.Control, e.Title, string(e.Origin), applicableText(e), string(e.Status), e.Owner,
 			e.Justification, csvsafe.Join(srcs), dec, csvsafe.Join(ev), dateText(e.LastReview)); err != nil {
 			return err
 		}
@@ -243,6 +254,9 @@ func WriteHTML(w io.Writer, s *SoA) error {
 	for i := range s.Entries {
 		e := &s.Entries[i]
 		he := htmlEntry{Entry: e, Class: "out", Applicable: "no", LastReview: dateText(e.LastReview)}
+		if e.Undecided {
+			he.Class, he.Applicable = "undecided", "undecided"
+		}
 		if e.Applicable {
 			he.Class, he.Applicable = "in", "yes"
 		}
@@ -267,6 +281,7 @@ table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #bbb;padding:.35em .5em;vertical-align:top;text-align:left}
 th{background:#eee}
 tr.out td{color:#555;background:#fafafa}
+tr.undecided td{background:#fff4e5}
 td.id{white-space:nowrap;font-weight:600}
 ul.ev{margin:.3em 0 0 1em;padding:0;font-size:.9em}
 code{font-size:.85em;word-break:break-all}

@@ -1,6 +1,7 @@
 package soa
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -80,6 +81,19 @@ type ServiceOptions struct {
 	// risk.Register, impact assessments) at each generation.
 	Requirers []Requirer
 	// Title, Organization and Scope are written into each version.
+	Title, Organization, Scope string
+	// Describe, when set, is asked at each generation for the header of
+	// the version, so that a renamed organisation or a changed scope shows
+	// in the next draft; its non-empty fields override Title,
+	// Organization and Scope.
+	Describe func(ctx context.Context) (Header, error)
+	// Proposals, when set, is asked at each generation for the controls
+	// the organisation already operates (see [Proposal]).
+	Proposals func(ctx context.Context) ([]Proposal, error)
+}
+
+// Header is the title, organisation and scope written into a version.
+type Header struct {
 	Title, Organization, Scope string
 }
 
@@ -216,6 +230,22 @@ func (s *Service) Inputs(ctx context.Context) (Inputs, error) {
 		Organization: s.opts.Organization,
 		Scope:        s.opts.Scope,
 		GeneratedAt:  s.ws.Now(),
+	}
+	if s.opts.Describe != nil {
+		h, err := s.opts.Describe(ctx)
+		if err != nil {
+			return Inputs{}, err
+		}
+		in.Title = cmp.Or(h.Title, in.Title)
+		in.Organization = cmp.Or(h.Organization, in.Organization)
+		in.Scope = cmp.Or(h.Scope, in.Scope)
+	}
+	if s.opts.Proposals != nil {
+		props, err := s.opts.Proposals(ctx)
+		if err != nil {
+			return Inputs{}, err
+		}
+		in.Proposals = props
 	}
 	for r, err := range s.decisions.List(ctx, nil) {
 		if err != nil {

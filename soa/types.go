@@ -209,6 +209,17 @@ func (o *Obligation) Requirements(ctx context.Context) iter.Seq2[Requirement, er
 	}
 }
 
+// Proposal suggests that a control applies because the organisation
+// already operates it, naming the record that shows it ("AI policy POL-1
+// is approved"). A person still decides: a proposal never makes a control
+// applicable by itself.
+type Proposal struct {
+	// Control is the control id.
+	Control string `json:"control"`
+	// Evidence names the record and what it shows, in one line.
+	Evidence string `json:"evidence"`
+}
+
 // Choice is what a [Decision] decides.
 type Choice string
 
@@ -364,6 +375,15 @@ type Entry struct {
 	Objective string `json:"objective,omitempty"`
 	// Applicable says whether the control is part of the AIMS.
 	Applicable bool `json:"applicable"`
+	// Undecided is set when nothing requires the control and no person
+	// has decided on it: it is neither applicable nor excluded, and an SoA
+	// holding such an entry cannot be submitted or approved (6.1.3 asks
+	// for a justified decision on every control).
+	Undecided bool `json:"undecided,omitempty"`
+	// Proposals name what the organisation already operates that suggests
+	// the control applies (an approved AI policy for A.2.2, say). They
+	// inform the person who decides; they decide nothing themselves.
+	Proposals []Proposal `json:"proposals,omitempty"`
 	// Justification explains applicability in plain language, derived from
 	// Sources and Decision.
 	Justification string `json:"justification"`
@@ -477,7 +497,9 @@ func (s *SoA) Entry(id string) *Entry {
 
 // Counts summarises an SoA.
 type Counts struct {
-	Controls, Applicable, Excluded int
+	// Excluded counts controls excluded by a decision; Undecided those
+	// nobody has decided on yet.
+	Controls, Applicable, Excluded, Undecided int
 	// ByStatus counts applicable controls per status ("" = no status).
 	ByStatus map[Status]int
 }
@@ -487,10 +509,13 @@ type Counts struct {
 func (s *SoA) Counts() Counts {
 	c := Counts{Controls: len(s.Entries), ByStatus: map[Status]int{}}
 	for i := range s.Entries {
-		if s.Entries[i].Applicable {
+		switch {
+		case s.Entries[i].Applicable:
 			c.Applicable++
 			c.ByStatus[s.Entries[i].Status]++
-		} else {
+		case s.Entries[i].Undecided:
+			c.Undecided++
+		default:
 			c.Excluded++
 		}
 	}

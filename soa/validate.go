@@ -36,8 +36,14 @@ const (
 	RuleExcludedButRequired = "excluded-but-required"
 	// RuleUnjustifiedExclusion: an exclusion without a justification.
 	RuleUnjustifiedExclusion = "unjustified-exclusion"
-	// RuleUndecidedExclusion: a control left out only because nothing
-	// requires it, with no decision saying so.
+	// RuleUndecided: a control that nothing requires and nobody has
+	// decided on. An error: the SoA must decide every control.
+	RuleUndecided = "undecided"
+	// RuleUndecidedExclusion was the warning for a control left out only
+	// because nothing required it.
+	//
+	// Deprecated: such a control is now undecided and reported as
+	// [RuleUndecided], an error.
 	RuleUndecidedExclusion = "undecided-exclusion"
 	// RuleUntracedInclusion: an applicable control with neither sources
 	// nor a decision.
@@ -192,8 +198,14 @@ func validateEntry(e *Entry, add addFunc) {
 			add(SeverityError, RuleUnjustifiedExclusion, id, dsrc, "excluded without a justification")
 		case d != nil && strings.TrimSpace(d.Reason) == "":
 			add(SeverityError, RuleUnjustifiedExclusion, id, dsrc, "excluded by %s without a reason", cmp.Or(d.By, "a decision"))
+		case d == nil && e.Undecided:
+			msg := "undecided: nothing requires it and nobody has decided; include it, or exclude it with a reason"
+			if len(e.Proposals) > 0 {
+				msg += " (proposed as applicable: " + e.Proposals[0].Evidence + ")"
+			}
+			add(SeverityError, RuleUndecided, id, Source{}, "%s", msg)
 		case d == nil:
-			add(SeverityWarning, RuleUndecidedExclusion, id, Source{}, "excluded only because nothing requires it; record a decision with the reason")
+			add(SeverityError, RuleUnjustifiedExclusion, id, Source{}, "excluded without a decision by a person")
 		}
 		for i := 0; i < len(e.Sources); {
 			j := i + 1

@@ -54,22 +54,33 @@ const (
 var approvers = []aims.Role{RoleApprover, RoleTopManagement}
 
 // noErrors refuses an SoA that [Validate] finds errors in: an auditor
-// would raise them, so they must not be submitted or approved.
+// would raise them, so they must not be submitted or approved. The refusal
+// names every control concerned: the undecided ones in one list, the
+// others each with its reason.
 var noErrors = aims.Guard[SoA]{Name: GuardNoErrors, Check: func(_ context.Context, s *SoA) error {
 	errs := Validate(s).Errors()
 	if len(errs) == 0 {
 		return nil
 	}
-	msgs := make([]string, 0, min(len(errs), maxNamed))
-	for _, f := range errs[:min(len(errs), maxNamed)] {
-		msgs = append(msgs, f.Control+": "+f.Message)
-	}
-	msg := strings.Join(msgs, "; ")
-	if len(errs) > maxNamed {
-		msg += fmt.Sprintf("; and %d more", len(errs)-maxNamed)
-	}
-	return errors.New(msg)
+	return errors.New(refusal(errs))
 }}
+
+// refusal words the errors of a refused SoA.
+func refusal(errs []Finding) string {
+	var undecided, others []string
+	for _, f := range errs {
+		if f.Rule == RuleUndecided {
+			undecided = append(undecided, f.Control)
+			continue
+		}
+		others = append(others, f.Control+": "+f.Message)
+	}
+	var parts []string
+	if len(undecided) > 0 {
+		parts = append(parts, fmt.Sprintf("%d controls undecided (include each, or exclude it with a reason): %s", len(undecided), strings.Join(undecided, ", ")))
+	}
+	return strings.Join(append(parts, others...), "; ")
+}
 
 var workflow = aims.MustMachine(aims.Spec[SoA, State, Event]{
 	Name:     "soa",

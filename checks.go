@@ -1,0 +1,155 @@
+package iso42001
+
+import (
+	"context"
+	"slices"
+
+	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/audit"
+	"github.com/aimsgo/iso42001/internal/natsort"
+)
+
+// Check is one requirement of the standard that the AIMS is checked
+// against from its records: the PDCA gate it guards and the certification
+// stage from which readiness asks for it. Every check has one id and one
+// clause, the same in PDCA status, readiness, gap assessment and reports.
+type Check struct {
+	aims.Check
+	// Stage is the first certification stage that asks for the check:
+	// 1 for documented information and planning (stage 1 and 2), 2 for
+	// evidence of operation (stage 2 only).
+	Stage audit.Stage
+}
+
+// Checks returns the complete registry, in natural clause order: the
+// kernel's context, leadership and planning checks (4.1-7.5), the
+// documented information stage 1 looks for, the risk, impact and SoA
+// checks from their records, and the audit package's checks of
+// monitoring, internal audit (with coverage of every clause and applicable
+// control), management review, nonconformity and improvement.
+func (a *AIMS) Checks() []Check { return slices.Clone(a.checks) }
+
+// stage2 lists the checks that ask for evidence of operation: stage 1
+// looks at documentation and planning only.
+var stage2 = map[string]bool{
+	"risk-assessment-results":    true,
+	"risk-treatment-results":     true,
+	"impact-assessments-current": true,
+	audit.CheckMetricsDefined:    true,
+	audit.CheckInternalAudit:     true,
+	audit.CheckAuditCoverage:     true,
+	audit.CheckManagementReview:  true,
+	audit.CheckCorrectiveActions: true,
+	audit.CheckActionsOnTime:     true,
+	audit.CheckImprovement:       true,
+	audit.CheckControlsEvidenced: true,
+}
+
+// replacedDocs are the documented-information requirements that records
+// answer: the register, the impact assessments and the SoA show them
+// better than a document would, under the record check's own id.
+var replacedDocs = map[string]bool{
+	"risk-criteria":              true, // risk.CheckCriteria
+	"statement-of-applicability": true, // soa-approved
+	"risk-assessment-results":    true, // risk.CheckAssessmentsCurrent
+	"risk-treatment-results":     true, // risk.CheckTreatmentResults
+	"impact-assessment-results":  true, // impact-assessments-current
+}
+
+func (a *AIMS) buildChecks() []Check {
+	var all []aims.Check
+	all = append(all, aims.KernelChecks()...)
+	for _, r := range audit.DocRequirements() {
+		if !replacedDocs[r.ID] {
+			all = append(all, r.Check())
+		}
+	}
+	all = append(all, a.extraDocChecks()...)
+	all = append(all, a.risks.Checks()...)
+	all = append(all, a.impacts.Checks()...)
+	all = append(all, a.impactsCurrent())
+	all = append(all, a.soa.Checks()...)
+	docs := map[string]bool{}
+	for _, r := range audit.DocRequirements() {
+		docs[r.ID] = true
+	}
+	for _, c := range audit.StageChecks(audit.Stage2) {
+		if !docs[c.ID] {
+			all = append(all, c)
+		}
+	}
+	all = append(all, audit.Checks()...)
+	all = append(all, audit.OperationChecks()...)
+	all = append(all, audit.CoverageCheck(a.applicableControls))
+
+	seen := map[string]bool{}
+	out := make([]Check, 0, len(all))
+	for _, c := range all {
+		if seen[c.ID] {
+			continue // audit.StageChecks repeats the kernel's scope, policy and objectives
+		}
+		seen[c.ID] = true
+		st := audit.Stage1
+		if stage2[c.ID] {
+			st = audit.Stage2
+		}
+		out = append(out, Check{Check: c, Stage: st})
+	}
+	slices.SortStableFunc(out, func(x, y Check) int {
+		if c := natsort.Compare(x.Clause, y.Clause); c != 0 {
+			return c
+		}
+		if x.Stage != y.Stage {
+			return int(x.Stage - y.Stage)
+		}
+		return natsort.Compare(x.ID, y.ID)
+	})
+	return out
+}
+
+// extraDocChecks are the support clauses (7.1, 7.3, 7.4) whose evidence
+// is documented information the organisation keeps.
+func (a *AIMS) extraDocChecks() []aims.Check {
+	reqs := []audit.DocRequirement{
+		{ID: "resources", Clause: "7.1", Title: "Resources for the AIMS determined"},
+		{ID: "awareness", Clause: "7.3", Title: "Awareness of the AI policy and of each person's part", Types: []aims.DocType{aims.DocRecord, aims.DocReport, aims.DocPlan}},
+		{ID: "communication", Clause: "7.4", Title: "Internal and external communication planned", Types: []aims.DocType{aims.DocPlan, aims.DocProcedure, aims.DocPolicy}},
+	}
+	out := make([]aims.Check, len(reqs))
+	for i, r := range reqs {
+		out[i] = r.Check()
+	}
+	return out
+}
+
+// applicableControls returns the controls the approved SoA holds
+// applicable, for the audit-coverage check; none before an SoA is
+// approved (soa-approved fails then).
+func (a *AIMS) applicableControls(ctx context.Context) ([]string, error) {
+	doc, err := a.soa.Approved(ctx)
+	if err != nil {
+		if isNotFound(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var out []string
+	for _, e := range doc.Entries {
+		if e.Applicable {
+			out = append(out, e.Control)
+		}
+	}
+	return out, nil
+}
+
+// Readiness runs the checks certification stage asks for (stage 2
+// includes stage 1's) and reports them clause by clause.
+func (a *AIMS) Readiness(ctx context.Context, stage audit.Stage) (*audit.ReadinessReport, error) {
+	var cs []aims.Check
+	for _, c := range a.checks {
+		if c.Stage <= stage {
+			cs = append(cs, c.Check)
+		}
+	}
+	return audit.Run(ctx, a.ws, stage, cs)
+}

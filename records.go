@@ -1,0 +1,316 @@
+package iso42001
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+
+	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/audit"
+	"github.com/aimsgo/iso42001/controls"
+	"github.com/aimsgo/iso42001/impact"
+	"github.com/aimsgo/iso42001/risk"
+	"github.com/aimsgo/iso42001/soa"
+)
+
+func isNotFound(err error) bool { return errors.Is(err, aims.ErrNotFound) }
+
+// impactsCurrent is the 8.4 check: impact assessments are redone when
+// their system changes, an incident happens or the review period ends.
+func (a *AIMS) impactsCurrent() aims.Check {
+	return aims.Check{ID: "impact-assessments-current", Clause: "8.4", Title: "AI system impact assessments kept current", Gate: aims.GateCheckToAct,
+		Run: func(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
+			due, err := a.impacts.Due(ctx, ws.Now())
+			if err != nil {
+				return false, "", err
+			}
+			if len(due) == 0 {
+				return true, "no impact assessment is due", nil
+			}
+			parts := make([]string, 0, len(due))
+			for _, d := range due {
+				why := make([]string, len(d.Reasons))
+				for i, r := range d.Reasons {
+					why[i] = string(r.Trigger)
+				}
+				parts = append(parts, d.System+" ("+strings.Join(why, ", ")+")")
+			}
+			return false, "impact assessments due: " + strings.Join(parts, "; "), nil
+		}}
+}
+
+// screeningDuties feeds the SoA the duties of EU AI Act screenings in
+// approved impact assessments: each duty citing an article becomes an
+// obligation requiring the controls the EU AI Act crosswalk maps to that
+// article (Art. 12 record-keeping to A.6.2.8, say).
+type screeningDuties struct{ a *AIMS }
+
+func (d screeningDuties) Requirements(ctx context.Context) iter.Seq2[soa.Requirement, error] {
+	return func(yield func(soa.Requirement, error) bool) {
+		for as, err := range d.a.impacts.Collection().List(ctx, map[string]string{"state": string(impact.StateApproved)}) {
+			if err != nil {
+				yield(soa.Requirement{}, err)
+				return
+			}
+			if as.Screening == nil {
+				continue
+			}
+			for _, req := range dutyRequirements(d.a.cat, as) {
+				if !yield(req, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// dutyRequirements maps the duties of as's screening to controls.
+func dutyRequirements(cat *controls.Catalog, as *impact.Assessment) []soa.Requirement {
+	var out []soa.Requirement
+	for _, duty := range as.Screening.Obligations {
+		src := soa.Source{Kind: soa.SourceObligation, ID: as.ID + "/" + duty.ID, Title: duty.Text, Level: string(soa.ObligationLegal),
+			Detail: "EU AI Act " + duty.Reference + " (screening of " + as.System + ")"}
+		seen := map[string]bool{}
+		for _, art := range articles(duty.Reference) {
+			for m := range cat.MappingsTo(controls.FrameworkEUAIAct, art) {
+				if _, err := cat.Control(m.From); err != nil || seen[m.From] {
+					continue // a clause, not a control, or already named
+				}
+				seen[m.From] = true
+				out = append(out, soa.Requirement{Control: m.From, Source: src})
+			}
+		}
+	}
+	return out
+}
+
+// articles extracts the article references of a duty's reference as the
+// crosswalk writes them: "Art. 49, Art. 71" gives "Art. 49" and "Art. 71";
+// "Art. 6(3)" gives "Art. 6".
+func articles(ref string) []string {
+	var out []string
+	for part := range strings.FieldsFuncSeq(ref, func(r rune) bool { return r == ',' || r == ';' }) {
+		part = strings.TrimSpace(part)
+		rest, ok := strings.CutPrefix(part, "Art. ")
+		if !ok {
+			continue
+		}
+		n := 0
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n > 0 {
+			out = append(out, "Art. "+rest[:n])
+		}
+	}
+	return out
+}
+
+// Proposals lists the Annex A controls the organisation's records show it
+// already operates, each with the record that shows it: an approved AI
+// policy (A.2.2), its review date (A.2.4), roles assigned (A.3.2),
+// approved impact assessments (A.5.2-A.5.5), an AI system inventory
+// (A.4.2), monitoring metrics (A.6.2.6), internal audit of controls. The
+// SoA attaches them to their entries for the person who decides; they make
+// nothing applicable on their own.
+func (a *AIMS) Proposals(ctx context.Context) ([]soa.Proposal, error) {
+	var out []soa.Proposal
+	add := func(evidence string, ctrls ...string) {
+		for _, c := range ctrls {
+			if _, err := a.cat.Control(c); err == nil {
+				out = append(out, soa.Proposal{Control: c, Evidence: evidence})
+			}
+		}
+	}
+	pol, err := a.docs.AIPolicy(ctx)
+	switch {
+	case err == nil:
+		add(fmt.Sprintf("AI policy %s revision %d is %s", pol.ID, pol.Revision, pol.State), "A.2.2")
+		if !pol.ReviewDue.IsZero() {
+			add(fmt.Sprintf("AI policy %s is due for review on %s", pol.ID, pol.ReviewDue.UTC().Format("2006-01-02")), "A.2.4")
+		}
+	case !isNotFound(err):
+		return nil, err
+	}
+	roles, err := aims.RoleAssignments(a.ws).All(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(roles) > 0 {
+		add(fmt.Sprintf("%d people hold assigned AIMS roles", len(roles)), "A.3.2")
+	}
+	systems, err := aims.AISystems(a.ws).All(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(systems) > 0 {
+		add(fmt.Sprintf("%d AI systems are inventoried with their resources", len(systems)), "A.4.2")
+	}
+	var approved []string
+	for as, err := range a.impacts.Collection().List(ctx, map[string]string{"state": string(impact.StateApproved)}) {
+		if err != nil {
+			return nil, err
+		}
+		approved = append(approved, as.ID)
+	}
+	if len(approved) > 0 {
+		ev := fmt.Sprintf("impact assessments %s are approved", strings.Join(approved, ", "))
+		add(ev, "A.5.2", "A.5.3", "A.5.4", "A.5.5")
+	}
+	metrics, err := a.metrics.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(metrics) > 0 {
+		add(fmt.Sprintf("%d monitoring metrics are defined", len(metrics)), "A.6.2.6")
+	}
+	return out, nil
+}
+
+// reviewInputs summarises the risk register and the impact assessments
+// for a management review (9.3.2): open risks by band in the criteria's
+// order, risks never assessed (never counted within appetite), those
+// above appetite with neither treatment nor acceptance, overdue risk
+// reviews and treatment actions, and each in-scope system's current
+// impact assessment.
+func (a *AIMS) reviewInputs(ctx context.Context, ws *aims.Workspace) ([]string, error) {
+	risks, err := a.risks.All(ctx, risk.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	bands := make([]int, a.crit.Bands()+1) // by level; 0 unused
+	open, never, untreated := 0, 0, 0
+	for _, rk := range risks {
+		if risk.State(rk.State) == risk.StateClosed {
+			continue
+		}
+		open++
+		cur, _ := rk.Current()
+		if cur == nil {
+			never++
+			continue
+		}
+		lvl := a.crit.Level(cur.Score.Band)
+		if lvl > 0 {
+			bands[lvl]++
+		}
+		if !a.crit.WithinAppetite(lvl) && rk.Treatment == nil && rk.Acceptance == nil {
+			untreated++
+		}
+	}
+	var parts []string
+	for lvl := a.crit.Bands(); lvl >= 1; lvl-- {
+		if bands[lvl] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", bands[lvl], a.crit.Band(lvl).Name))
+		}
+	}
+	byBand := "none assessed"
+	if len(parts) > 0 {
+		byBand = strings.Join(parts, ", ")
+	}
+	lines := []string{fmt.Sprintf("%d open risks (%s); %d never assessed; %d above appetite with neither treatment nor acceptance.", open, byBand, never, untreated)}
+	late, err := a.risks.Overdue(ctx, ws.Now())
+	if err != nil {
+		return nil, err
+	}
+	if len(late) > 0 {
+		reviews, actions := 0, 0
+		for _, o := range late {
+			if o.What == "review" {
+				reviews++
+			} else {
+				actions++
+			}
+		}
+		lines = append(lines, fmt.Sprintf("%d risk reviews and %d risk treatment actions are overdue.", reviews, actions))
+	}
+	inv, err := a.impacts.Inventory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range inv {
+		if !it.InScope {
+			continue
+		}
+		if it.Current == "" {
+			lines = append(lines, fmt.Sprintf("%s has no approved impact assessment.", it.System))
+			continue
+		}
+		tier := cmp.Or(string(it.Tier), "not screened")
+		lines = append(lines, fmt.Sprintf("%s: impact assessment %s approved (EU AI Act tier: %s).", it.System, it.Current, tier))
+	}
+	return lines, nil
+}
+
+// GapAssessment assesses maturity per clause and control from people's
+// ratings and from the records: every clause whose checks all pass is
+// proposed at level "defined" with what the checks found, and every
+// control the approved SoA holds implemented with evidence likewise.
+func (a *AIMS) GapAssessment(ctx context.Context, opts *audit.GapOptions) (*audit.GapAssessment, error) {
+	var o audit.GapOptions
+	if opts != nil {
+		o = *opts
+		o.Proposers = slices.Clone(opts.Proposers)
+	}
+	o.Proposers = append(o.Proposers, a.recordProposer)
+	return a.gap.Assess(ctx, &o)
+}
+
+// recordProposer proposes "defined" for each clause all of whose checks
+// pass, citing them, and for each control the approved SoA holds
+// implemented with evidence.
+func (a *AIMS) recordProposer(ctx context.Context, ws *aims.Workspace) (map[string]audit.Proposal, error) {
+	type acc struct {
+		ok       bool
+		evidence []string
+	}
+	var leaves []string
+	for cl := range a.cat.Clauses() {
+		if !cl.Heading {
+			leaves = append(leaves, cl.ID)
+		}
+	}
+	byLeaf := map[string]*acc{}
+	for _, c := range a.checks {
+		ok, detail, err := c.Run(ctx, ws)
+		if err != nil {
+			return nil, fmt.Errorf("check %s (%s): %w", c.ID, c.Clause, err)
+		}
+		// A check on a heading (9.2) speaks for each of its leaves.
+		for _, leaf := range leaves {
+			if leaf != c.Clause && !strings.HasPrefix(leaf, c.Clause+".") {
+				continue
+			}
+			x := byLeaf[leaf]
+			if x == nil {
+				x = &acc{ok: true}
+				byLeaf[leaf] = x
+			}
+			x.ok = x.ok && ok
+			x.evidence = append(x.evidence, c.Clause+" "+c.Title+": "+detail)
+		}
+	}
+	out := map[string]audit.Proposal{}
+	for leaf, x := range byLeaf {
+		if x.ok {
+			out[leaf] = audit.Proposal{Level: audit.MaturityDefined, Evidence: x.evidence}
+		}
+	}
+	doc, err := a.soa.Approved(ctx)
+	switch {
+	case err == nil:
+		for _, e := range doc.Entries {
+			if e.Applicable && e.Status == soa.StatusImplemented && len(e.Evidence) > 0 {
+				out[e.Control] = audit.Proposal{Level: audit.MaturityDefined,
+					Evidence: []string{fmt.Sprintf("implemented with %d pieces of evidence in SoA version %d", len(e.Evidence), doc.Number)}}
+			}
+		}
+	case !isNotFound(err):
+		return nil, err
+	}
+	return out, nil
+}
