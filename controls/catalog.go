@@ -45,6 +45,8 @@ type Catalog struct {
 	mapFrom map[string][]Mapping    // by our id, sorted by framework then ref
 	mapTo   map[mapKey][]Mapping    // by framework+ref, sorted by from
 	byFw    map[Framework][]Mapping // sorted by from then ref
+	derived map[Framework][]Mapping // the part of byFw the SDK derived itself
+	sourced map[Framework][]Mapping // the part of byFw that cites a source
 	phases  map[Phase][]*Clause     // natural order
 	inObj   map[string][]*Control   // objective id (and ancestors) -> controls
 }
@@ -119,6 +121,8 @@ func build(d Document, ctrlPath func(int) string) (*Catalog, error) {
 		mapFrom:    map[string][]Mapping{},
 		mapTo:      map[mapKey][]Mapping{},
 		byFw:       map[Framework][]Mapping{},
+		derived:    map[Framework][]Mapping{},
+		sourced:    map[Framework][]Mapping{},
 		phases:     map[Phase][]*Clause{},
 		inObj:      map[string][]*Control{},
 	}
@@ -153,6 +157,11 @@ func build(d Document, ctrlPath func(int) string) (*Catalog, error) {
 		k := mapKey{m.Framework, m.Ref}
 		c.mapTo[k] = append(c.mapTo[k], m)
 		c.byFw[m.Framework] = append(c.byFw[m.Framework], m)
+		if m.Derived() {
+			c.derived[m.Framework] = append(c.derived[m.Framework], m)
+		} else {
+			c.sourced[m.Framework] = append(c.sourced[m.Framework], m)
+		}
 	}
 	return c, nil
 }
@@ -376,24 +385,38 @@ func validate(d *Document, ps *problems, ctrlPath func(int) string) {
 	}
 	seenMap := map[Mapping]bool{}
 	for i, m := range d.Mappings {
-		p := sprintf("mappings[%d]", i)
-		if _, ok := ids[m.From]; !ok {
-			ps.add(p+".from", "unknown clause or control %q", m.From)
-		}
-		if !m.Framework.Valid() {
-			ps.add(p+".framework", "unknown framework %q", m.Framework)
-		}
-		text(p+".ref", m.Ref)
-		if !m.Strength.Valid() {
-			ps.add(p+".strength", "must be equivalent, related or partial, got %q", m.Strength)
-		}
-		text(p+".basis", m.Basis)
-		k := Mapping{From: m.From, Framework: m.Framework, Ref: m.Ref}
-		if seenMap[k] {
-			ps.add(p, "duplicate mapping %s -> %s %s", m.From, m.Framework, m.Ref)
-		}
-		seenMap[k] = true
+		checkMapping(ps, sprintf("mappings[%d]", i), m, func(id string) bool { _, ok := ids[id]; return ok }, seenMap)
 	}
+}
+
+// checkMapping validates one crosswalk pair at path p: known is asked
+// whether From names a clause or control, seen collects pairs to find
+// duplicates.
+func checkMapping(ps *problems, p string, m Mapping, known func(string) bool, seen map[Mapping]bool) {
+	if !known(m.From) {
+		ps.add(p+".from", "unknown clause or control %q", m.From)
+	}
+	if !m.Framework.Valid() {
+		ps.add(p+".framework", "unknown framework %q", m.Framework)
+	} else if !m.Framework.ValidRef(m.Ref) {
+		ps.add(p+".ref", "must be %s, got %q", m.Framework.refRule(), m.Ref)
+	}
+	if !m.Strength.Valid() {
+		ps.add(p+".strength", "must be equivalent, related or partial, got %q", m.Strength)
+	}
+	switch {
+	case m.Basis == "":
+		ps.add(p+".basis", "required: cite the source of the pair, or write \"derived: \" and a reason")
+	case spaceTrim(m.Basis):
+		ps.add(p+".basis", "must not start or end with white space")
+	case m.Derived() && strings.TrimSpace(strings.TrimPrefix(m.Basis, "derived:")) == "":
+		ps.add(p+".basis", "a derived pair must give its reason after \"derived: \"")
+	}
+	k := Mapping{From: m.From, Framework: m.Framework, Ref: m.Ref}
+	if seen[k] {
+		ps.add(p, "duplicate mapping %s -> %s %s", m.From, m.Framework, m.Ref)
+	}
+	seen[k] = true
 }
 
 func annexC(ps *problems, p, label, title, summary string, ctrls []string, known map[string]*Control, text func(string, string)) {
@@ -568,6 +591,21 @@ func (c *Catalog) MappingsFrom(id string) iter.Seq[Mapping] { return seqOf(c.map
 // "A.8.15".
 func (c *Catalog) MappingsTo(framework Framework, externalRef string) iter.Seq[Mapping] {
 	return seqOf(c.mapTo[mapKey{framework, externalRef}])
+}
+
+// DerivedMappings yields the mappings into framework that the SDK (or the
+// catalog's author) derived itself, whose basis starts with "derived: ",
+// in the order of [Catalog.Mappings]. They are kept apart from the pairs a
+// published crosswalk gives ([Catalog.SourcedMappings]).
+func (c *Catalog) DerivedMappings(framework Framework) iter.Seq[Mapping] {
+	return seqOf(c.derived[framework])
+}
+
+// SourcedMappings yields the mappings into framework whose basis cites a
+// published source (for the NIST AI RMF, NIST's crosswalk), in the order of
+// [Catalog.Mappings].
+func (c *Catalog) SourcedMappings(framework Framework) iter.Seq[Mapping] {
+	return seqOf(c.sourced[framework])
 }
 
 // RelevantControls returns the ids of the Annex A controls the catalog

@@ -46,13 +46,24 @@
 // # Crosswalks
 //
 // A [Mapping] pairs one of our clauses or controls with a reference in a
-// [Framework], with a [Strength] and a basis: a cited source, or "derived:"
-// and a one-line reason. NIST AI RMF pairs follow NIST's "AI RMF to ISO/IEC
-// 42001 Crosswalk" where the basis says so ("as recalled": checked against
-// partial excerpts only) and are derived elsewhere; ISO/IEC 27001 pairs
-// follow the harmonized structure clause by clause plus plain Annex A
-// pairs; every EU AI Act pair is derived. Query with [Catalog.Mappings],
-// [Catalog.MappingsFrom] and [Catalog.MappingsTo].
+// [Framework] ([Framework.ValidRef] checks how references are written),
+// with a [Strength] and a basis: a cited source, or "derived:" and a
+// one-line reason ([Mapping.Derived]). Query with [Catalog.Mappings],
+// [Catalog.MappingsFrom] and [Catalog.MappingsTo]; neither lookup
+// allocates. [Catalog.SourcedMappings] and [Catalog.DerivedMappings] keep
+// what a published crosswalk gives apart from what the SDK adds.
+//
+//   - NIST AI RMF: every pair of the crosswalk NIST publishes on its AI
+//     Resource Center ([BasisNISTCrosswalk]; 281 entries, 280 distinct
+//     pairs over the 72 subcategories), recorded as related since the
+//     source does not grade them; apart from them, the pairs the SDK
+//     derived, each with its reason.
+//   - EU AI Act: every pair is derived; articles are cited by number only.
+//   - ISO/IEC 27001:2022: the harmonized structure clause by clause, plus
+//     Annex A pairs; all derived.
+//
+// [ReplaceMappings] swaps a framework's pairs for others (an updated or an
+// organisation's own crosswalk), validated like [New].
 //
 // # Formats
 //
@@ -60,6 +71,9 @@
 // decoding is strict and validates fully. [JSONSchema] describes that
 // format. [ExportOSCAL] and [ImportOSCAL] write and read an OSCAL 1.2.1
 // catalog (1.1.x is accepted on import), and a round trip gives an equal
-// catalog. [WriteTable], [WriteMarkdown] and [WriteCSV] render for people;
+// catalog. [ExportOSCALMapping] and [ImportOSCALMapping] write and read a
+// crosswalk as an OSCAL 1.2.1 mapping collection, sourced and derived
+// pairs in separate mappings, strength and basis in props; a round trip
+// gives the same pairs. [WriteTable], [WriteMarkdown] and [WriteCSV] render for people;
 // the CSV is spreadsheet-safe.
 package controls

@@ -1,5 +1,10 @@
 package controls
 
+import (
+	"regexp"
+	"strings"
+)
+
 // Phase is the Plan-Do-Check-Act phase a clause belongs to.
 type Phase string
 
@@ -60,6 +65,50 @@ func (f Framework) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Frameworks returns the frameworks the built-in crosswalks cover, in a
+// fixed order (NIST AI RMF, EU AI Act, ISO/IEC 27001).
+func Frameworks() []Framework {
+	return []Framework{FrameworkNISTAIRMF, FrameworkEUAIAct, FrameworkISO27001}
+}
+
+// The reference formats of each framework. The EU AI Act has 113 articles;
+// ISO/IEC 27001:2022 Annex A has controls A.5.1-A.5.37, A.6.1-A.6.8,
+// A.7.1-A.7.14 and A.8.1-A.8.34.
+var (
+	nistRefRE  = regexp.MustCompile(`^(GOVERN|MAP|MEASURE|MANAGE) [1-9][0-9]?\.[1-9][0-9]?$`)
+	euRefRE    = regexp.MustCompile(`^Art\. ([1-9]|[1-9][0-9]|10[0-9]|11[0-3])$`)
+	iso27RefRE = regexp.MustCompile(`^((4|5|6|7|8|9|10)(\.[1-9])*|A\.(5\.([1-9]|[12][0-9]|3[0-7])|6\.[1-8]|7\.([1-9]|1[0-4])|8\.([1-9]|[12][0-9]|3[0-4])))$`)
+)
+
+// ValidRef reports whether ref is written the way f's references are:
+// "GOVERN 1.1" for the NIST AI RMF, "Art. 12" for the EU AI Act, "6.1.2"
+// or "A.8.15" for ISO/IEC 27001:2022. An unknown framework has no valid
+// references.
+func (f Framework) ValidRef(ref string) bool {
+	switch f {
+	case FrameworkNISTAIRMF:
+		return nistRefRE.MatchString(ref)
+	case FrameworkEUAIAct:
+		return euRefRE.MatchString(ref)
+	case FrameworkISO27001:
+		return iso27RefRE.MatchString(ref)
+	}
+	return false
+}
+
+// refRule describes the reference format of f for error messages.
+func (f Framework) refRule() string {
+	switch f {
+	case FrameworkNISTAIRMF:
+		return `a subcategory such as "GOVERN 1.1" (GOVERN, MAP, MEASURE or MANAGE)`
+	case FrameworkEUAIAct:
+		return `an article "Art. 1" to "Art. 113"`
+	case FrameworkISO27001:
+		return `a clause such as "6.1.2" or an Annex A control "A.5.1" to "A.8.34"`
+	}
+	return "a reference of a known framework"
 }
 
 // Strength says how closely a mapped pair corresponds.
@@ -259,6 +308,11 @@ type Mapping struct {
 	// Basis cites the source of the pair, or "derived: " and a reason.
 	Basis string `json:"basis"`
 }
+
+// Derived reports whether the pair was derived by the catalog's author
+// rather than taken from a published crosswalk: its basis starts with
+// "derived:".
+func (m Mapping) Derived() bool { return strings.HasPrefix(m.Basis, "derived:") }
 
 // Document is the catalog's own JSON format, the input of [New] and the
 // output of [*Catalog.Document]. [Decode] and [Encode] read and write it.

@@ -15,6 +15,7 @@ func TestQuickstartOutput(t *testing.T) {
 	}
 	want := `Catalog: A.6.2.8 AI system recording of event logs
   maps to EU AI Act Art. 12 (equivalent)
+  maps to EU AI Act Art. 19 (related)
 Inventory: Credit scoring model (credit-model)
 Risk R-1: high (16): likelihood likely (4) x consequence major (4) [matrix]
 Treatment: 3 controls chosen; relevant controls not yet considered: [A.5.5 A.7.2 A.7.5 A.7.6]
