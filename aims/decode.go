@@ -2,31 +2,48 @@ package aims
 
 import (
 	"bytes"
-	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math"
 	"reflect"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/aimsgo/iso42001/internal/strictjson"
 )
 
-// maxDecodeProblems bounds the problems one Decode reports, so that a huge
-// hostile input cannot make a huge error.
-const maxDecodeProblems = 100
+// Limits of [Decode]. A record is a document a person or a tool writes;
+// the limits keep a hostile one from exhausting memory or time, and are
+// checked in one cheap pass over the bytes before anything is decoded.
+const (
+	// MaxDecodeBytes bounds the length of a document.
+	MaxDecodeBytes = 8 << 20
+	// MaxDecodeDepth bounds how deeply objects and arrays nest.
+	MaxDecodeDepth = 64
+	// MaxDecodeValues bounds the number of JSON values in a document.
+	MaxDecodeValues = 200_000
+)
 
 // Decode parses data as one document of type T, strictly, then validates
 // it. Strict means what a hand-edited manifest needs: exactly one JSON
 // object and nothing after it; field names matched exactly (encoding/json
 // alone would accept "NAME" for "name"); no unknown fields; no duplicate
-// keys (which encoding/json silently resolves to the last); values of the
-// right JSON type; times in RFC 3339. Every such problem is reported at
-// once in a [*ValidationError] with its field path, such as
-// "requirements[2].txt: unknown field"; a structurally sound document is
-// then validated, and Validate's problems are returned the same way.
+// keys (which encoding/json silently resolves to the last); valid UTF-8
+// (which encoding/json silently rewrites to U+FFFD); values of the right
+// JSON type; times in RFC 3339; no more than [MaxDecodeBytes] bytes,
+// [MaxDecodeDepth] levels of nesting and [MaxDecodeValues] values. Every
+// such problem is reported at once in a [*ValidationError] with its field
+// path, such as "requirements[2].txt: unknown field"; a structurally
+// sound document is then decoded and validated, and Validate's problems
+// are returned the same way.
+//
+// Text is checked too: no string may hold a control character other than
+// tab and line breaks, and ids, names and titles (fields named "id",
+// "name" or "title") must be one line; see [Problems.Line].
+//
+// An empty list or object in a field tagged omitempty decodes as nil, the
+// value it encodes back to, so a decoded record round-trips exactly.
 func Decode[T any, P Doc[T]](data []byte) (P, error) {
 	if err := checkJSON(data, reflect.TypeFor[T]()); err != nil {
 		return nil, err
@@ -37,6 +54,11 @@ func Decode[T any, P Doc[T]](data []byte) (P, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(p); err != nil {
 		return nil, jsonProblem(err)
+	}
+	var w tidy
+	w.walk(reflect.ValueOf(p).Elem(), "")
+	if err := w.p.Err(); err != nil {
+		return nil, err
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -54,255 +76,119 @@ func jsonProblem(err error) error {
 	return Invalid("", err.Error())
 }
 
-// checkJSON walks data's tokens alongside type t and reports every
-// structural problem with its path.
+// checkJSON checks data against type t in one bounded pass and reports
+// every structural problem with its path.
 func checkJSON(data []byte, t reflect.Type) error {
-	w := &jsonWalker{dec: json.NewDecoder(bytes.NewReader(data))}
-	w.dec.UseNumber()
-	if err := w.value(t, ""); err != nil {
-		if errors.Is(err, io.EOF) && !w.started {
-			return Invalid("", "empty input: expected a JSON object")
+	res := strictjson.Check(data, t, strictjson.Limits{
+		MaxBytes: MaxDecodeBytes, MaxDepth: MaxDecodeDepth, MaxValues: MaxDecodeValues})
+	if res.OK() {
+		return nil
+	}
+	var p Problems
+	for _, q := range res.Problems {
+		p.Add(q.Path, q.Rule)
+	}
+	p.omitted += res.Omitted
+	return p.Err()
+}
+
+// singleLine names the JSON fields Decode holds to one line of text.
+var singleLine = map[string]bool{"id": true, "name": true, "title": true}
+
+// tidy walks a decoded value: it sets empty slices and maps in omitempty
+// fields to nil (through nested structs, pointers and slices), and checks
+// every string with [Problems.Text], and with [Problems.Line] when its
+// field is an id, a name or a title.
+type tidy struct {
+	p    Problems
+	path []string // JSON names and "[i]" of the fields walked into
+}
+
+func (w *tidy) at() string {
+	var b strings.Builder
+	for _, e := range w.path {
+		if b.Len() > 0 && e[0] != '[' {
+			b.WriteByte('.')
 		}
-		return w.syntax(err)
+		b.WriteString(e)
 	}
-	if _, err := w.dec.Token(); err != io.EOF {
-		w.p.Add("", "unexpected data after the JSON object")
-	}
-	return w.p.Err()
+	return b.String()
 }
 
-type jsonWalker struct {
-	dec     *json.Decoder
-	p       Problems
-	path    string // where the last token was read, for syntax errors
-	started bool   // a first token was read
-	fields  map[reflect.Type]map[string]reflect.Type
-}
-
-func (w *jsonWalker) add(path, rule string) {
-	if w.p.Len() < maxDecodeProblems {
-		w.p.Add(path, rule)
+func (w *tidy) text(s, name string) {
+	rule := textRule(s, !singleLine[name])
+	if rule != "" {
+		w.p.Add(w.at(), rule)
 	}
 }
 
-func (w *jsonWalker) syntax(err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return Invalid(w.path, fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se))
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return Invalid(w.path, "malformed JSON: unexpected end of input")
-	}
-	return Invalid(w.path, "malformed JSON: "+err.Error())
-}
-
-var (
-	timeType            = reflect.TypeFor[time.Time]()
-	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
-	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
-)
-
-// value reads one JSON value at path and checks it against t; a nil t
-// accepts any value (unknown fields, interfaces, custom unmarshalers).
-// It returns only errors that stop the walk (malformed JSON).
-func (w *jsonWalker) value(t reflect.Type, path string) error {
-	w.path = path
-	tok, err := w.dec.Token()
-	if err != nil {
-		return err
-	}
-	w.started = true
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t != nil && t != timeType && t.Kind() != reflect.String &&
-		(reflect.PointerTo(t).Implements(jsonUnmarshalerType) || t.Kind() == reflect.Interface) {
-		t = nil // decoded by its own rules; encoding/json reports its errors
-	}
-	switch tok := tok.(type) {
-	case nil:
-		return nil // null leaves the zero value, as encoding/json does
-	case json.Delim:
-		switch tok {
-		case '{':
-			return w.object(t, path)
-		case '[':
-			return w.array(t, path)
-		}
-		return fmt.Errorf("unexpected %q", tok) // unreachable: Token reports it as a syntax error
-	case string:
-		w.checkString(t, path, tok)
-	case json.Number:
-		w.checkNumber(t, path, tok)
-	case bool:
-		if t != nil && t.Kind() != reflect.Bool {
-			w.add(path, fmt.Sprintf("must be %s, got a boolean", describeType(t)))
-		}
-	}
-	return nil
-}
-
-func (w *jsonWalker) checkString(t reflect.Type, path, s string) {
-	switch {
-	case t == nil:
-	case t == timeType:
-		quoted, _ := json.Marshal(s)
-		var tm time.Time
-		if err := tm.UnmarshalJSON(quoted); err != nil {
-			w.add(path, fmt.Sprintf("must be an RFC 3339 time such as 2024-05-01T00:00:00Z, got %q", truncate(s)))
-		}
-	case t.Kind() == reflect.String:
-	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8:
-		// []byte is base64 text; encoding/json checks the encoding.
-	case reflect.PointerTo(t).Implements(textUnmarshalerType):
-	default:
-		w.add(path, fmt.Sprintf("must be %s, got a string", describeType(t)))
-	}
-}
-
-func (w *jsonWalker) checkNumber(t reflect.Type, path string, n json.Number) {
-	if t == nil {
+func (w *tidy) walk(v reflect.Value, name string) {
+	if len(w.path) > MaxDecodeDepth {
 		return
 	}
-	s := n.String()
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if _, err := strconv.ParseInt(s, 10, t.Bits()); err != nil {
-			lo, hi := int64(-1)<<(t.Bits()-1), int64(1)<<(t.Bits()-1)-1
-			w.add(path, fmt.Sprintf("must be an integer between %d and %d, got %s", lo, hi, truncate(s)))
+	switch v.Kind() {
+	case reflect.String:
+		w.text(v.String(), name)
+	case reflect.Pointer:
+		if !v.IsNil() {
+			w.walk(v.Elem(), name)
 		}
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if _, err := strconv.ParseUint(s, 10, t.Bits()); err != nil {
-			w.add(path, fmt.Sprintf("must be an integer between 0 and %d, got %s", uint64(math.MaxUint64)>>(64-t.Bits()), truncate(s)))
+	case reflect.Slice, reflect.Array:
+		switch v.Type().Elem().Kind() {
+		case reflect.Struct, reflect.Pointer, reflect.Slice, reflect.String:
+		default:
+			return
 		}
-	case reflect.Float32, reflect.Float64:
-		if _, err := strconv.ParseFloat(s, t.Bits()); err != nil {
-			w.add(path, fmt.Sprintf("must be a number within the range of a %d-bit float, got %s", t.Bits(), truncate(s)))
+		for i := range v.Len() {
+			w.path = append(w.path, "["+strconv.Itoa(i)+"]")
+			w.walk(v.Index(i), name)
+			w.path = w.path[:len(w.path)-1]
 		}
-	default:
-		w.add(path, fmt.Sprintf("must be %s, got a number", describeType(t)))
-	}
-}
-
-func (w *jsonWalker) object(t reflect.Type, path string) error {
-	var fields map[string]reflect.Type
-	elem := t
-	switch {
-	case t == nil:
-	case t.Kind() == reflect.Struct:
-		if fields = w.fields[t]; fields == nil {
-			fields = jsonFields(t)
-			if w.fields == nil {
-				w.fields = map[reflect.Type]map[string]reflect.Type{}
+	case reflect.Map:
+		if v.Type().Elem().Kind() != reflect.String {
+			return
+		}
+		for it := v.MapRange(); it.Next(); {
+			w.path = append(w.path, it.Key().String())
+			w.text(it.Value().String(), "")
+			w.path = w.path[:len(w.path)-1]
+		}
+	case reflect.Struct:
+		if v.Type() == timeType {
+			return
+		}
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
 			}
-			w.fields[t] = fields
-		}
-	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String:
-		elem = t.Elem()
-	default:
-		w.add(path, fmt.Sprintf("must be %s, got an object", describeType(t)))
-		t, elem = nil, nil
-	}
-	seen := map[string]bool{}
-	for w.dec.More() {
-		w.path = path
-		tok, err := w.dec.Token()
-		if err != nil {
-			return err
-		}
-		key, _ := tok.(string) // object keys are always strings
-		kpath := joinPath(path, key)
-		if seen[key] {
-			w.add(kpath, "duplicate key")
-		}
-		seen[key] = true
-		ft := elem
-		if fields != nil {
-			var ok bool
-			if ft, ok = fields[key]; !ok {
-				w.add(kpath, "unknown field")
+			tag := f.Tag.Get("json")
+			if tag == "-" {
+				continue
 			}
-		}
-		if err := w.value(ft, kpath); err != nil {
-			return err
-		}
-	}
-	w.path = path
-	_, err := w.dec.Token() // '}'
-	return err
-}
-
-func (w *jsonWalker) array(t reflect.Type, path string) error {
-	var elem reflect.Type
-	switch {
-	case t == nil:
-	case t.Kind() == reflect.Slice || t.Kind() == reflect.Array:
-		elem = t.Elem()
-	default:
-		w.add(path, fmt.Sprintf("must be %s, got an array", describeType(t)))
-	}
-	for i := 0; w.dec.More(); i++ {
-		if err := w.value(elem, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-			return err
-		}
-	}
-	w.path = path
-	_, err := w.dec.Token() // ']'
-	return err
-}
-
-func joinPath(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-// jsonFields returns the JSON field names of struct t with their types,
-// embedded structs promoted; a shallower field hides a deeper one of the
-// same name, as in encoding/json.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
-	level := []reflect.Type{t}
-	for depth := 0; len(level) > 0 && depth < 8; depth++ {
-		var next []reflect.Type
-		found := map[string]reflect.Type{}
-		for _, st := range level {
-			for i := 0; i < st.NumField(); i++ {
-				f := st.Field(i)
-				tag := f.Tag.Get("json")
-				if tag == "-" {
-					continue
-				}
-				name, _, _ := strings.Cut(tag, ",")
-				ft := f.Type
-				if f.Anonymous && name == "" {
-					if ft.Kind() == reflect.Pointer {
-						ft = ft.Elem()
-					}
-					if ft.Kind() == reflect.Struct {
-						next = append(next, ft)
-						continue
-					}
-				}
-				if !f.IsExported() {
-					continue
-				}
-				if name == "" {
-					name = f.Name
-				}
-				if _, hidden := out[name]; !hidden {
-					found[name] = ft
-				}
+			fname, opts, _ := strings.Cut(tag, ",")
+			if fname == "" {
+				fname = f.Name
 			}
+			fv := v.Field(i)
+			if f.Anonymous && f.Tag.Get("json") == "" {
+				w.walk(fv, "")
+				continue
+			}
+			if (fv.Kind() == reflect.Slice || fv.Kind() == reflect.Map) && fv.Len() == 0 && !fv.IsNil() &&
+				strings.Contains(","+opts+",", ",omitempty,") && fv.CanSet() {
+				fv.SetZero()
+				continue
+			}
+			w.path = append(w.path, fname)
+			w.walk(fv, fname)
+			w.path = w.path[:len(w.path)-1]
 		}
-		for k, v := range found {
-			out[k] = v
-		}
-		level = next
 	}
-	return out
 }
+
+var timeType = reflect.TypeFor[time.Time]()
 
 // describeType names a Go type in JSON terms for error messages.
 func describeType(t reflect.Type) string {
@@ -330,13 +216,4 @@ func describeType(t reflect.Type) string {
 		return describeType(t.Elem())
 	}
 	return "a " + t.Kind().String()
-}
-
-// truncate shortens an echoed input value so an error stays readable.
-func truncate(s string) string {
-	const limit = 64
-	if len(s) <= limit {
-		return s
-	}
-	return s[:limit] + "..."
 }

@@ -28,7 +28,7 @@ func TestDecodeStrict(t *testing.T) {
 		{"not an object", `["s"]`, []aims.Problem{{Path: "", Rule: "must be an object, got an array"}}},
 		{"trailing data", `{"id":"s","name":"S"} {}`, []aims.Problem{{Path: "", Rule: "unexpected data after the JSON object"}}},
 		{"truncated", `{"id":"s","dataSources":[{"name":"x"`, []aims.Problem{{Path: "dataSources[0]", Rule: "malformed JSON: unexpected end of input"}}},
-		{"syntax", `{"id":"s","name":"S",}`, []aims.Problem{{Path: "", Rule: "malformed JSON at byte 21: invalid character '}' looking for beginning of object key string"}}},
+		{"syntax", `{"id":"s","name":"S",}`, []aims.Problem{{Path: "", Rule: "malformed JSON at byte 22: invalid character '}' looking for beginning of object key string"}}},
 		{"unknown fields everywhere", `{"id":"s","name":"S","colour":"red","dataSources":[{"name":"a","kind":"test"},{"name":"b","kind":"test","size":3}]}`,
 			[]aims.Problem{{Path: "colour", Rule: "unknown field"}, {Path: "dataSources[1].size", Rule: "unknown field"}}},
 		{"case must match", `{"id":"s","Name":"S"}`, []aims.Problem{{Path: "Name", Rule: "unknown field"}}},

@@ -3,7 +3,9 @@ package aims
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Category sentinels. Every error the kernel and the Store implementations
@@ -106,21 +108,39 @@ func (e *ValidationError) Error() string {
 // Is reports whether target is [ErrInvalid].
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
+// MaxProblems bounds the problems a [Problems] keeps: the rest are only
+// counted, and [Problems.Err] ends its list with one problem saying how
+// many more there were, so a huge hostile input cannot make a huge error.
+const MaxProblems = 100
+
 // Problems collects validation problems; the zero value is ready to use.
+// It keeps the first [MaxProblems] and counts the rest.
 //
 //	var p aims.Problems
 //	p.Require("title", r.Title)
+//	p.Line("title", r.Title)
 //	p.Addf("likelihood", "must be between 1 and %d, got %d", n, r.Likelihood)
 //	return p.Err()
 type Problems struct {
-	list []Problem
+	list    []Problem
+	omitted int
 }
 
 // Add records a problem at path.
-func (p *Problems) Add(path, rule string) { p.list = append(p.list, Problem{Path: path, Rule: rule}) }
+func (p *Problems) Add(path, rule string) {
+	if len(p.list) >= MaxProblems {
+		p.omitted++
+		return
+	}
+	p.list = append(p.list, Problem{Path: path, Rule: rule})
+}
 
 // Addf records a formatted problem at path.
 func (p *Problems) Addf(path, format string, args ...any) {
+	if len(p.list) >= MaxProblems {
+		p.omitted++ // not formatted: nobody will read it
+		return
+	}
 	p.Add(path, fmt.Sprintf(format, args...))
 }
 
@@ -129,6 +149,46 @@ func (p *Problems) Require(path, value string) {
 	if strings.TrimSpace(value) == "" {
 		p.Add(path, "is required")
 	}
+}
+
+// Line records a problem at path when value is not one line of text:
+// invalid UTF-8, or a control character other than tab (a line break
+// included). Use it for titles, names and ids; an empty value passes
+// (pair it with [Problems.Require]).
+func (p *Problems) Line(path, value string) {
+	if rule := textRule(value, false); rule != "" {
+		p.Add(path, rule)
+	}
+}
+
+// Text records a problem at path when value is not text: invalid UTF-8,
+// or a control character other than tab, line feed and carriage return.
+// Use it for descriptions and notes.
+func (p *Problems) Text(path, value string) {
+	if rule := textRule(value, true); rule != "" {
+		p.Add(path, rule)
+	}
+}
+
+// textRule returns the rule value breaks, or "".
+func textRule(value string, multiline bool) string {
+	for i, r := range value {
+		switch {
+		case r == utf8.RuneError:
+			if _, n := utf8.DecodeRuneInString(value[i:]); n == 1 {
+				return fmt.Sprintf("must be valid UTF-8, got an invalid byte at offset %d", i)
+			}
+		case r == '\t':
+		case multiline && (r == '\n' || r == '\r'):
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029':
+			what := "a control character"
+			if r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' {
+				what = "a line break"
+			}
+			return fmt.Sprintf("must not contain %s (%U at offset %d)", what, r, i)
+		}
+	}
+	return ""
 }
 
 // Merge adds the problems of err under prefix when err is a
@@ -150,22 +210,55 @@ func (p *Problems) Merge(prefix string, err error) {
 			default:
 				path = prefix + "." + path
 			}
-			p.list = append(p.list, Problem{Path: path, Rule: q.Rule})
+			if n, ok := moreCount(q); ok {
+				p.omitted += n
+				continue
+			}
+			p.Add(path, q.Rule)
 		}
 		return
 	}
 	p.Add(prefix, err.Error())
 }
 
-// Len returns the number of problems so far.
-func (p *Problems) Len() int { return len(p.list) }
+// Len returns the number of problems so far, omitted ones included.
+func (p *Problems) Len() int { return len(p.list) + p.omitted }
 
 // Err returns a [*ValidationError] holding the problems, or nil if none.
+// Past [MaxProblems], the last problem reads "and 3,993,590 more
+// problems".
 func (p *Problems) Err() error {
-	if len(p.list) == 0 {
+	if p.Len() == 0 {
 		return nil
 	}
-	return &ValidationError{Problems: append([]Problem(nil), p.list...)}
+	list := append([]Problem(nil), p.list...)
+	if p.omitted > 0 {
+		list = append(list, Problem{Rule: moreRule(p.omitted)})
+	}
+	return &ValidationError{Problems: list}
+}
+
+const morePrefix, moreSuffix = "and ", " more problems"
+
+func moreRule(n int) string {
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return morePrefix + b.String() + moreSuffix
+}
+
+// moreCount reads back a problem made by moreRule.
+func moreCount(q Problem) (int, bool) {
+	if q.Path != "" || !strings.HasPrefix(q.Rule, morePrefix) || !strings.HasSuffix(q.Rule, moreSuffix) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(q.Rule[len(morePrefix):len(q.Rule)-len(moreSuffix)], ",", ""))
+	return n, err == nil && n > 0
 }
 
 // Invalid returns a [*ValidationError] with one problem.
