@@ -62,7 +62,7 @@ func Example() {
 	v, _ := store.Version(ctx)
 	fmt.Printf("schema version %d; %s at version %d; journal: %d entries, %d records verified\n",
 		v, p.ID, p.Version, rep.Entries, rep.Records)
-	// Output: schema version 1; policy-1 at version 2; journal: 2 entries, 1 records verified
+	// Output: schema version 2; policy-1 at version 2; journal: 2 entries, 1 records verified
 }
 
 // A stale write is refused with aims.ErrConflict, whichever process wrote

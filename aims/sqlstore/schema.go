@@ -15,6 +15,7 @@ const (
 	tableRecords    = "aims_records"
 	tableAttrs      = "aims_record_attrs"
 	tableJournal    = "aims_journal"
+	tableLocks      = "aims_journal_locks"
 )
 
 // ErrNotMigrated is returned (wrapped) by every operation on a database
@@ -124,6 +125,21 @@ var migrations = []migration{
 	PRIMARY KEY (tenant, seq)
 )`,
 		},
+	},
+	{
+		version: 2,
+		name:    "journal lock rows",
+		// One row per tenant, locked (SELECT ... FOR UPDATE) by every
+		// PostgreSQL transaction that appends to the tenant's journal, so
+		// that appends queue instead of racing for the next Seq. SQLite's
+		// write transactions are serialised already; the table exists
+		// there too so that both dialects have one schema.
+		sqlite: []string{`CREATE TABLE ` + tableLocks + ` (
+	tenant TEXT NOT NULL PRIMARY KEY
+) WITHOUT ROWID`},
+		postgres: []string{`CREATE TABLE ` + tableLocks + ` (
+	tenant TEXT COLLATE "C" NOT NULL PRIMARY KEY
+)`},
 	},
 }
 

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,12 +26,16 @@ type Store struct {
 	dialect  Dialect
 	q        [numQueries]string
 	txOpts   *sql.TxOptions
-	migrated atomic.Bool // set once the schema was seen at SchemaVersion
+	migrated atomic.Bool   // set once the schema was seen at SchemaVersion
+	jitterAt atomic.Uint64 // state of the retry jitter sequence
 }
 
 var (
-	_ aims.Store      = (*Store)(nil)
-	_ aims.Transactor = (*Store)(nil)
+	_ aims.Store        = (*Store)(nil)
+	_ aims.Transactor   = (*Store)(nil)
+	_ aims.ChainApplier = (*Store)(nil)
+	_ aims.KindLister   = (*Store)(nil)
+	_ aims.IndexChecker = (*Store)(nil)
 )
 
 // queryID names one of the store's fixed statements.
@@ -48,6 +53,12 @@ const (
 	qInsertEntry
 	qReadJournal
 	qHead
+	qHeadLink
+	qLockChain
+	qInsertLock
+	qKinds
+	qIndexRows
+	qRecordAttrs
 	numQueries
 )
 
@@ -67,6 +78,12 @@ var queryText = [numQueries]string{
 	qInsertEntry: `INSERT INTO ` + tableJournal + ` (tenant, ` + entryColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 	qReadJournal: `SELECT ` + entryColumns + ` FROM ` + tableJournal + ` WHERE tenant = ? AND seq >= ? ORDER BY seq LIMIT ?`,
 	qHead:        `SELECT ` + entryColumns + ` FROM ` + tableJournal + ` WHERE tenant = ? ORDER BY seq DESC LIMIT 1`,
+	qHeadLink:    `SELECT seq, hash FROM ` + tableJournal + ` WHERE tenant = ? ORDER BY seq DESC LIMIT 1`,
+	qLockChain:   `SELECT 1 FROM ` + tableLocks + ` WHERE tenant = ? FOR UPDATE`,
+	qInsertLock:  `INSERT INTO ` + tableLocks + ` (tenant) VALUES (?) ON CONFLICT (tenant) DO NOTHING`,
+	qKinds:       `SELECT DISTINCT kind FROM ` + tableRecords + ` WHERE tenant = ? ORDER BY kind`,
+	qIndexRows:   `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? ORDER BY kind, id, name`,
+	qRecordAttrs: `SELECT kind, id, attrs FROM ` + tableRecords + ` WHERE tenant = ? ORDER BY kind, id`,
 }
 
 // New returns a store on db for dialect. It does no I/O: call
@@ -109,26 +126,51 @@ func Open(ctx context.Context, db *sql.DB, dialect Dialect) (*Store, error) {
 func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Retry bounds for lock contention (SQLite busy, PostgreSQL serialization
-// failures and deadlocks). SQLite's busy_timeout does most of the waiting;
-// these cover the cases it cannot, such as a deferred transaction that must
-// restart to see another writer's commit.
+// failures and deadlocks). SQLite's busy timeout does most of the waiting;
+// these cover what it cannot (a reader meeting a commit in rollback-journal
+// mode, a deadlock). Waits double from firstBackoff to maxBackoff, half of
+// each one jittered, about 10 s in all; then the store gives up with
+// [aims.ErrContention].
 const (
-	maxAttempts  = 40
+	maxAttempts  = 60
 	firstBackoff = time.Millisecond
-	maxBackoff   = 100 * time.Millisecond
+	maxBackoff   = 200 * time.Millisecond
 )
 
+// sqliteBusyTimeout is the busy timeout, in milliseconds, the store sets on
+// a SQLite connection it writes on when the caller's DSN left it at 0, so
+// that writers queue on SQLite's lock rather than fail at once.
+const sqliteBusyTimeout = 5000
+
+// jitter returns a duration in [0, d) from a splitmix64 sequence private to
+// the store: retries of concurrent writers spread out without a shared or
+// global random source.
+func (s *Store) jitter(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	x := s.jitterAt.Add(0x9e3779b97f4a7c15)
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	x ^= x >> 31
+	return time.Duration(x % uint64(d))
+}
+
 // retry runs fn until it succeeds, fails with an error that is not lock
-// contention, the attempts run out or ctx ends. fn must be a whole
-// transaction, safe to run again.
+// contention, the attempts run out (an error matching
+// [aims.ErrContention]) or ctx ends. fn must be a whole transaction, safe
+// to run again.
 func (s *Store) retry(ctx context.Context, fn func() error) error {
 	backoff := firstBackoff
 	for attempt := 1; ; attempt++ {
 		err := fn()
-		if err == nil || attempt == maxAttempts || ctx.Err() != nil || s.dialect.classify(err) != classRetry {
+		if err == nil || ctx.Err() != nil || s.dialect.classify(err) != classRetry {
 			return err
 		}
-		t := time.NewTimer(backoff)
+		if attempt == maxAttempts {
+			return fmt.Errorf("gave up after %d attempts (last: %v): %w", attempt, err, aims.ErrContention)
+		}
+		t := time.NewTimer(backoff/2 + s.jitter(backoff/2+1))
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -139,10 +181,22 @@ func (s *Store) retry(ctx context.Context, fn func() error) error {
 	}
 }
 
+// execer runs the statements of a write transaction: a *sql.Tx, or on
+// SQLite a *sql.Conn inside a BEGIN IMMEDIATE the store issued itself.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
 // inTx runs fn in one transaction, retried on lock contention. Anything fn
 // wrote is rolled back when it or the commit fails.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) inTx(ctx context.Context, fn func(tx execer) error) error {
 	return s.retry(ctx, func() error {
+		if s.dialect == SQLite {
+			return s.inSQLiteTx(ctx, fn)
+		}
 		tx, err := s.db.BeginTx(ctx, s.txOpts)
 		if err != nil {
 			return err
@@ -153,6 +207,48 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		}
 		return tx.Commit()
 	})
+}
+
+// inSQLiteTx runs fn in an immediate transaction, whatever the DSN says:
+// the write lock is taken first, so a read inside the transaction can never
+// need an upgrade that fails with SQLITE_BUSY, and the connection gets a
+// busy timeout when it has none, so writers wait for the lock inside
+// SQLite instead of failing.
+func (s *Store) inSQLiteTx(ctx context.Context, fn func(tx execer) error) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var timeout int
+	if err := conn.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&timeout); err != nil {
+		return err
+	}
+	if timeout == 0 {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, sqliteBusyTimeout)); err != nil {
+			return err
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		return err
+	}
+	if err := fn(conn); err != nil {
+		sqliteRollback(conn)
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+		sqliteRollback(conn)
+		return err
+	}
+	return nil
+}
+
+// sqliteRollback ends the transaction on conn; a connection that cannot
+// roll back is discarded rather than returned to the pool mid-transaction.
+func sqliteRollback(conn *sql.Conn) {
+	if _, err := conn.ExecContext(context.Background(), `ROLLBACK`); err != nil {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	}
 }
 
 // fail turns what an operation returned into the store's error: category
@@ -166,6 +262,8 @@ func (s *Store) fail(ctx context.Context, op, kind, id string, err error) error 
 	case errors.Is(err, aims.ErrConflict), errors.Is(err, aims.ErrNotFound), errors.Is(err, aims.ErrInvalid),
 		errors.Is(err, ErrNotMigrated):
 		return err
+	case errors.Is(err, aims.ErrContention):
+		return fmt.Errorf("sqlstore: %s: %w", op, err)
 	case ctx.Err() != nil:
 		return fmt.Errorf("sqlstore: %s: %w", op, ctx.Err())
 	}
@@ -367,7 +465,7 @@ func (s *Store) Put(ctx context.Context, tenant string, rec aims.Record, expecte
 	if err := s.ready(ctx); err != nil {
 		return 0, err
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx execer) error {
 		w := writer{s: s, tx: tx}
 		return w.put(ctx, tenant, &rec, attrs, expected)
 	})
@@ -392,7 +490,7 @@ func (s *Store) Delete(ctx context.Context, tenant, kind, id string, expected in
 	if err := s.ready(ctx); err != nil {
 		return err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx execer) error {
 		w := writer{s: s, tx: tx}
 		return w.delete(ctx, tenant, kind, id, expected)
 	})
@@ -501,10 +599,10 @@ func (s *Store) Append(ctx context.Context, tenant string, entries ...aims.Entry
 	if err := s.ready(ctx); err != nil {
 		return err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx execer) error {
 		w := writer{s: s, tx: tx, prepare: len(entries) > 2}
 		defer w.close()
-		return w.append(ctx, tenant, entries)
+		return w.append(ctx, tenant, entries, nil)
 	})
 	return s.fail(ctx, "append", "", "", err)
 }
@@ -598,6 +696,26 @@ func (s *Store) Head(ctx context.Context, tenant string) (aims.Entry, error) {
 // batch may create a record and update it again. Statements are prepared
 // once per batch.
 func (s *Store) Apply(ctx context.Context, tenant string, b aims.Batch) ([]int64, error) {
+	return s.apply(ctx, tenant, b, nil)
+}
+
+// ApplyChained is Apply with the journal entries sealed inside the
+// transaction, after the head it reads there; see [aims.ChainApplier].
+// The records are written first; then the transaction takes the tenant's
+// journal lock (on PostgreSQL a row of aims_journal_locks, SELECT ... FOR
+// UPDATE; on SQLite the database's write lock, held since BEGIN
+// IMMEDIATE), reads the head, lets seal link the entries and inserts them.
+// Concurrent writers queue on that lock for only the append and the
+// commit, and never fail each other. Lock waits that outlast the store's
+// retries return an error matching [aims.ErrContention].
+func (s *Store) ApplyChained(ctx context.Context, tenant string, b aims.Batch, seal func(seq uint64, hash string) error) ([]int64, error) {
+	if seal == nil {
+		return nil, aims.Invalid("seal", "is required")
+	}
+	return s.apply(ctx, tenant, b, seal)
+}
+
+func (s *Store) apply(ctx context.Context, tenant string, b aims.Batch, seal func(seq uint64, hash string) error) ([]int64, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -629,7 +747,7 @@ func (s *Store) Apply(ctx context.Context, tenant string, b aims.Batch) ([]int64
 		return nil, err
 	}
 	versions := make([]int64, len(b.Writes))
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx execer) error {
 		w := writer{s: s, tx: tx, prepare: len(b.Writes)+len(b.Entries) > 2}
 		defer w.close()
 		for i := range b.Writes {
@@ -648,7 +766,7 @@ func (s *Store) Apply(ctx context.Context, tenant string, b aims.Batch) ([]int64
 		if len(b.Entries) == 0 {
 			return nil
 		}
-		return w.append(ctx, tenant, b.Entries)
+		return w.append(ctx, tenant, b.Entries, seal)
 	})
 	if err != nil {
 		return nil, s.fail(ctx, "apply", "", "", err)
@@ -661,7 +779,7 @@ func (s *Store) Apply(ctx context.Context, tenant string, b aims.Batch) ([]int64
 // directly otherwise (one round trip fewer for a single write).
 type writer struct {
 	s       *Store
-	tx      *sql.Tx
+	tx      execer
 	prepare bool
 	stmts   [numQueries]*sql.Stmt
 }
@@ -764,9 +882,49 @@ func (w *writer) delete(ctx context.Context, tenant, kind, id string, expected i
 	return err
 }
 
-func (w *writer) append(ctx context.Context, tenant string, entries []aims.Entry) error {
+// lockChain takes the tenant's journal lock on PostgreSQL: the row lock on
+// its aims_journal_locks row, made on the tenant's first append. It is held
+// until the transaction ends.
+func (w *writer) lockChain(ctx context.Context, tenant string) error {
+	if w.s.dialect != Postgres {
+		return nil // SQLite: BEGIN IMMEDIATE holds the database's write lock
+	}
+	var one int
+	err := w.tx.QueryRowContext(ctx, w.s.q[qLockChain], tenant).Scan(&one)
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if _, err := w.tx.ExecContext(ctx, w.s.q[qInsertLock], tenant); err != nil {
+		return err
+	}
+	return w.tx.QueryRowContext(ctx, w.s.q[qLockChain], tenant).Scan(&one)
+}
+
+// sealError carries a failure of the kernel's seal function out of the
+// transaction unchanged.
+type sealError struct{ err error }
+
+func (e *sealError) Error() string { return "seal: " + e.err.Error() }
+func (e *sealError) Unwrap() error { return e.err }
+
+// append inserts entries after the tenant's head, holding the journal
+// lock. With seal, it reads the head's Seq and Hash and lets seal link the
+// entries to it; without, the entries must already follow the head.
+func (w *writer) append(ctx context.Context, tenant string, entries []aims.Entry, seal func(seq uint64, hash string) error) error {
+	if err := w.lockChain(ctx, tenant); err != nil {
+		return err
+	}
 	var head int64
-	if err := w.tx.QueryRowContext(ctx, w.s.q[qMaxSeq], tenant).Scan(&head); err != nil {
+	if seal != nil {
+		hash := aims.GenesisHash
+		err := w.tx.QueryRowContext(ctx, w.s.q[qHeadLink], tenant).Scan(&head, &hash)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if err := seal(uint64(head), hash); err != nil {
+			return &sealError{err}
+		}
+	} else if err := w.tx.QueryRowContext(ctx, w.s.q[qMaxSeq], tenant).Scan(&head); err != nil {
 		return err
 	}
 	want := uint64(head) + 1
