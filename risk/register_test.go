@@ -646,8 +646,8 @@ func TestChecks(t *testing.T) {
 		t.Helper()
 		out := map[string]result{}
 		for _, c := range f.reg.Checks() {
-			if c.Gate != aims.GatePlanToDo || c.Clause == "" || c.Title == "" {
-				t.Errorf("check %s: gate %q clause %q title %q", c.ID, c.Gate, c.Clause, c.Title)
+			if g := checkGates[c.ID]; c.Gate != g.Gate || c.Clause != g.Clause || c.Title == "" {
+				t.Errorf("check %s: gate %q clause %q title %q, want gate %q clause %q", c.ID, c.Gate, c.Clause, c.Title, g.Gate, g.Clause)
 			}
 			ok, detail, err := c.Run(ctx, f.ws)
 			if err != nil {
@@ -662,7 +662,12 @@ func TestChecks(t *testing.T) {
 	want := map[string]result{
 		CheckCriteria: {true, "risk criteria are defined"},
 		CheckAssessed: {false, "1 of 5 open risks not assessed: risk-10"},
-		CheckTreated:  {false, "1 of 5 open risks above appetite with no treatment plan or acceptance: risk-3"},
+		// risk-10 was never assessed, so it is not within appetite either.
+		CheckTreated:            {false, "2 of 5 open risks neither assessed within appetite nor treated or accepted: risk-3, risk-10"},
+		CheckAssessmentsCurrent: {false, "1 of 5 open risks unassessed or past their review date: risk-10"},
+		// risk-2 (treated, residual accepted) and risk-4 (accepted within
+		// appetite) pass; planned, evaluated and identified risks do not.
+		CheckTreatmentResults: {false, "3 of 5 open risks not yet treated, residual-assessed and accepted: risk-1, risk-3, risk-10"},
 	}
 	if diff := cmp.Diff(want, run(t, f)); diff != "" {
 		t.Errorf("checks (-want +got):\n%s", diff)
@@ -678,9 +683,12 @@ func TestChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = map[string]result{
-		CheckCriteria: {false, "no risk criteria saved in the workspace: save them with risk.SaveCriteria"},
-		CheckAssessed: {true, "0 of 0 open risks assessed"},
-		CheckTreated:  {true, "0 of 0 open risks within appetite, treated or accepted"},
+		CheckCriteria: {false, "no risk criteria saved in the workspace: define the scales, bands, appetite and acceptance authority and save them"},
+		// No risk recorded is an assessment nobody made, not a pass.
+		CheckAssessed:           {false, noOpenRisk},
+		CheckTreated:            {false, noOpenRisk},
+		CheckAssessmentsCurrent: {false, noOpenRisk},
+		CheckTreatmentResults:   {false, noOpenRisk},
 	}
 	if diff := cmp.Diff(want, run(t, empty)); diff != "" {
 		t.Errorf("checks on an empty workspace (-want +got):\n%s", diff)
