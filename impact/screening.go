@@ -115,6 +115,24 @@ func Screen(answers Answers) (*Screening, error) {
 	return ScreenWith(f, answers)
 }
 
+// IsScreeningAnswers reports whether answers are answers to the built-in
+// EU AI Act screening ([EUAIActID]): there is at least one, and every
+// question id they use is one of the screening's. A tool that receives
+// them where another questionnaire's answers are expected can then say
+// where they belong.
+func IsScreeningAnswers(answers Answers) bool {
+	f, err := Builtin(EUAIActID)
+	if err != nil || len(answers) == 0 {
+		return false
+	}
+	for id := range answers {
+		if _, ok := f.index[id]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // ScreenWith screens answers with f, an organisation's own version of the
 // screening questionnaire. Its outcome ids must be tiers and it must ask
 // the question "role" (multiple choice of roles). The duties are dated by

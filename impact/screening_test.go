@@ -438,3 +438,22 @@ func TestScreenRefusesBadAnswers(t *testing.T) {
 		})
 	}
 }
+
+func TestIsScreeningAnswers(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		answers Answers
+		want    bool
+	}{
+		{"screening answers", creditScreening(), true},
+		{"partial screening answers", Answers{"role": ListValue("provider")}, true},
+		{"baseline answers", baselineAnswers(), false},
+		{"mixed", with(creditScreening(), "intended-uses", TextValue("scoring")), false},
+		{"none", Answers{}, false},
+	} {
+		if got := IsScreeningAnswers(tt.answers); got != tt.want {
+			t.Errorf("%s: IsScreeningAnswers = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
