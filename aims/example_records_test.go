@@ -83,6 +83,10 @@ func ExamplePDCA_Status() {
 	}
 	must(aims.RoleAssignments(ws).Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: "boss"}, Roles: []aims.Role{aims.RoleTopManagement}}))
 	must(aims.RoleAssignments(ws).Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: "ana"}, Roles: []aims.Role{aims.RoleAIMSManager}}))
+	must(aims.ContextIssues(ws).Create(ctx, "ana", &aims.ContextIssue{Title: "EU AI Act: triage is high-risk", Type: aims.IssueExternal, Category: aims.CategoryLegal}))
+	must(aims.ContextIssues(ws).Create(ctx, "ana", &aims.ContextIssue{Title: "Two data scientists only", Type: aims.IssueInternal, Category: aims.CategoryTechnical}))
+	must(aims.InterestedParties(ws).Create(ctx, "ana", &aims.InterestedParty{Meta: aims.Meta{ID: "hospitals"}, Name: "Hospitals", Category: aims.PartyCustomer,
+		Requirements: []aims.Requirement{{ID: "explain", Text: "Explain each prioritisation", Source: aims.SourceContractual}}}))
 	must(aims.AISystems(ws).Create(ctx, "ana", &aims.AISystem{Meta: aims.Meta{ID: "triage"}, Name: "Emergency triage model", InScope: true}))
 	must(aims.Scopes(ws).Create(ctx, "ana", &aims.Scope{Meta: aims.Meta{ID: aims.ScopeID},
 		Statement: "Development and operation of the triage model", AISystems: []string{"triage"}}))
@@ -103,11 +107,15 @@ func ExamplePDCA_Status() {
 	fmt.Printf("cycle %d is in phase %s\n", c.Number, c.Phase())
 	// Output:
 	// cycle 1, plan -> do, ready: false
+	//   4.1  Internal and external issues determined: no internal or external issue is recorded
+	//   4.2  Interested parties and their requirements determined: no interested party is recorded
 	//   4.3  AI systems inventoried: the AI system inventory is empty
 	//   4.3  AIMS scope defined: no AIMS scope is recorded
+	//   5.1  Top management named and committed to the AI policy: nobody holds the role top-management
 	//   5.2  AI policy approved: no AI policy is approved or published
 	//   5.3  Roles and responsibilities assigned: no roles are assigned
 	//   6.2  AI objectives set: no AI objectives are set
+	//   7.5  Documented information controlled and reviewed on time: no documented information is under control
 	// cycle 1, plan -> do, ready: false
 	//   6.2  AI objectives set: no AI objectives are set
 	// advance: fire plan->do pdca-cycle/pdca: workflow pdca@1: "plan->do" from "plan": transition denied: 6.2 ai-objectives: no AI objectives are set

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -39,7 +40,7 @@ func TestChecksAdd(t *testing.T) {
 				t.Errorf("Add problem paths (-want +got):\n%s", diff)
 			}
 			n := len(cs.For(aims.GatePlanToDo)) + len(cs.For(aims.GateCheckToAct))
-			want := 5
+			want := 9 // the kernel's: 4.1, 4.2, 4.3 (two), 5.1, 5.2, 5.3, 6.2, 7.5
 			if err == nil {
 				want += len(tc.add)
 			}
@@ -81,6 +82,7 @@ func recPlan(t *testing.T, ws *aims.Workspace) {
 	t.Helper()
 	ctx := t.Context()
 	recAssign(t, ws, "ana", aims.RoleAIMSManager, aims.RoleApprover)
+	recContext(t, ws)
 	if err := aims.AISystems(ws).Create(ctx, "ana", validSystem()); err != nil {
 		t.Fatal(err)
 	}
@@ -104,6 +106,22 @@ func recPlan(t *testing.T, ws *aims.Workspace) {
 	}
 }
 
+// recContext records an internal and an external issue (4.1) and an
+// interested party with a requirement (4.2).
+func recContext(t testing.TB, ws *aims.Workspace) {
+	t.Helper()
+	ctx := context.Background()
+	internal := &aims.ContextIssue{Title: "Few ML engineers", Type: aims.IssueInternal, Category: aims.CategoryTechnical}
+	for _, c := range []*aims.ContextIssue{validIssue(), internal} {
+		if err := aims.ContextIssues(ws).Create(ctx, "ana", c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := aims.InterestedParties(ws).Create(ctx, "ana", validParty()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func blockingRules(st aims.Status) []string {
 	var out []string
 	for _, r := range st.Blocking {
@@ -123,11 +141,15 @@ func TestPDCAStatusFreshWorkspace(t *testing.T) {
 	want := aims.Status{
 		Cycle: 1, Phase: aims.PhasePlan, Next: aims.PhaseDo, Gate: aims.GatePlanToDo, Ready: false,
 		Checks: []aims.CheckResult{
+			{ID: "context-issues", Clause: "4.1", Title: "Internal and external issues determined", Detail: "no internal or external issue is recorded"},
+			{ID: "interested-parties", Clause: "4.2", Title: "Interested parties and their requirements determined", Detail: "no interested party is recorded"},
 			{ID: "ai-system-inventory", Clause: "4.3", Title: "AI systems inventoried", Detail: "the AI system inventory is empty"},
 			{ID: "scope-defined", Clause: "4.3", Title: "AIMS scope defined", Detail: "no AIMS scope is recorded"},
+			{ID: "leadership", Clause: "5.1", Title: "Top management named and committed to the AI policy", Detail: "nobody holds the role top-management"},
 			{ID: "ai-policy", Clause: "5.2", Title: "AI policy approved", Detail: "no AI policy is approved or published"},
 			{ID: "roles-assigned", Clause: "5.3", Title: "Roles and responsibilities assigned", Detail: "no roles are assigned"},
 			{ID: "ai-objectives", Clause: "6.2", Title: "AI objectives set", Detail: "no AI objectives are set"},
+			{ID: "documented-information", Clause: "7.5", Title: "Documented information controlled and reviewed on time", Detail: "no documented information is under control"},
 		},
 	}
 	want.Blocking = want.Checks
@@ -154,7 +176,13 @@ func TestPDCAScopeReferencesInventory(t *testing.T) {
 	}
 	want := aims.CheckResult{ID: "scope-defined", Clause: "4.3", Title: "AIMS scope defined",
 		Detail: `scope aims-scope names AI system "ghost", which is not in the inventory`}
-	if diff := cmp.Diff(want, st.Checks[1]); diff != "" {
+	var got aims.CheckResult
+	for _, r := range st.Checks {
+		if r.ID == want.ID {
+			got = r
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("scope check (-want +got):\n%s", diff)
 	}
 }
@@ -190,10 +218,14 @@ func TestPDCAAdvance(t *testing.T) {
 		t.Fatalf("Advance error %T is not a *TransitionError", err)
 	}
 	wantUnmet := []aims.Unmet{
+		{Rule: "4.1 context-issues", Reason: "no internal or external issue is recorded"},
+		{Rule: "4.2 interested-parties", Reason: "no interested party is recorded"},
 		{Rule: "4.3 ai-system-inventory", Reason: "the AI system inventory is empty"},
 		{Rule: "4.3 scope-defined", Reason: "no AIMS scope is recorded"},
+		{Rule: "5.1 leadership", Reason: "top management (boss) has approved no AI policy"},
 		{Rule: "5.2 ai-policy", Reason: "no AI policy is approved or published"},
 		{Rule: "6.2 ai-objectives", Reason: "no AI objectives are set"},
+		{Rule: "7.5 documented-information", Reason: "no documented information is under control"},
 	}
 	if diff := cmp.Diff(wantUnmet, te.Unmet); diff != "" {
 		t.Errorf("Unmet (-want +got):\n%s", diff)
@@ -204,7 +236,7 @@ func TestPDCAAdvance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !st.Ready || len(st.Blocking) != 0 || len(st.Checks) != 5 {
+	if !st.Ready || len(st.Blocking) != 0 || len(st.Checks) != 9 {
 		t.Errorf("Status after planning: ready %v, blocking %v, %d checks", st.Ready, blockingRules(st), len(st.Checks))
 	}
 
@@ -375,7 +407,8 @@ func BenchmarkPDCAStatus(b *testing.B) {
 
 func BenchmarkPDCAStatusBaseline(b *testing.B) {
 	ws := benchPlanned(b)
-	kinds := []string{aims.KindCycle, aims.KindScope, aims.KindAISystem, aims.KindDocument, aims.KindRoleAssignment, aims.KindObjective}
+	kinds := []string{aims.KindCycle, aims.KindContextIssue, aims.KindInterestedParty, aims.KindScope, aims.KindAISystem,
+		aims.KindDocument, aims.KindRoleAssignment, aims.KindObjective}
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, k := range kinds {
@@ -391,6 +424,7 @@ func benchPlanned(b *testing.B) *aims.Workspace {
 	ws := recWorkspace(b)
 	ctx := b.Context()
 	recAssign(b, ws, "boss", aims.RoleTopManagement)
+	recContext(b, ws)
 	if err := aims.AISystems(ws).Create(ctx, "ana", validSystem()); err != nil {
 		b.Fatal(err)
 	}
@@ -413,4 +447,146 @@ func benchPlanned(b *testing.B) *aims.Workspace {
 		b.Fatal(err)
 	}
 	return ws
+}
+
+// recDoc creates a document authored by ana and, when approver is set,
+// approved by approver; it returns the document's id.
+func recDoc(t *testing.T, ws *aims.Workspace, d *aims.DocumentedInfo, approver string) string {
+	t.Helper()
+	ctx := t.Context()
+	docs := aims.NewDocuments(ws)
+	if err := docs.Create(ctx, "ana", d); err != nil {
+		t.Fatal(err)
+	}
+	if approver == "" {
+		return d.ID
+	}
+	if _, err := docs.Submit(ctx, "ana", d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := docs.Approve(ctx, approver, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
+}
+
+func TestKernelChecksByCase(t *testing.T) {
+	t.Parallel()
+	issue := func(typ aims.IssueType, title string) func(*testing.T, *aims.Workspace) {
+		return func(t *testing.T, ws *aims.Workspace) {
+			if err := aims.ContextIssues(ws).Create(t.Context(), "ana", &aims.ContextIssue{Title: title, Type: typ, Category: aims.CategoryTechnical}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	party := func(id string, reqs ...aims.Requirement) func(*testing.T, *aims.Workspace) {
+		return func(t *testing.T, ws *aims.Workspace) {
+			p := &aims.InterestedParty{Meta: aims.Meta{ID: id}, Name: id, Category: aims.PartyCustomer, Requirements: reqs}
+			if err := aims.InterestedParties(ws).Create(t.Context(), "ana", p); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	explain := aims.Requirement{ID: "explain", Text: "Explain prioritisation", Source: aims.SourceContractual}
+	assign := func(actor string, roles ...aims.Role) func(*testing.T, *aims.Workspace) {
+		return func(t *testing.T, ws *aims.Workspace) { recAssign(t, ws, actor, roles...) }
+	}
+	policy := func(approver string) func(*testing.T, *aims.Workspace) {
+		return func(t *testing.T, ws *aims.Workspace) { recDoc(t, ws, validDoc(), approver) }
+	}
+	reviewDue := func(approver string, due time.Time) func(*testing.T, *aims.Workspace) {
+		return func(t *testing.T, ws *aims.Workspace) {
+			recDoc(t, ws, &aims.DocumentedInfo{Meta: aims.Meta{ID: "proc-1"}, Title: "Model release procedure", Type: aims.DocProcedure,
+				Text: "Every release is validated.", ReviewDue: due}, approver)
+		}
+	}
+	past, future := recClock.AddDate(0, -1, 0), recClock.AddDate(0, 1, 0)
+	tests := []struct {
+		name  string
+		check string
+		setup []func(*testing.T, *aims.Workspace)
+		want  aims.CheckResult
+	}{
+		// 4.1
+		{"no issue", "context-issues", nil,
+			aims.CheckResult{Detail: "no internal or external issue is recorded"}},
+		{"external only", "context-issues", []func(*testing.T, *aims.Workspace){issue(aims.IssueExternal, "EU AI Act")},
+			aims.CheckResult{Detail: "1 external issues but no internal one"}},
+		{"internal only", "context-issues", []func(*testing.T, *aims.Workspace){issue(aims.IssueInternal, "Few ML engineers")},
+			aims.CheckResult{Detail: "1 internal issues but no external one"}},
+		{"internal and external", "context-issues", []func(*testing.T, *aims.Workspace){
+			issue(aims.IssueExternal, "EU AI Act"), issue(aims.IssueInternal, "Few ML engineers"), issue(aims.IssueInternal, "Legacy data")},
+			aims.CheckResult{OK: true, Detail: "2 internal and 1 external issues recorded"}},
+		// 4.2
+		{"no party", "interested-parties", nil,
+			aims.CheckResult{Detail: "no interested party is recorded"}},
+		{"parties without requirements", "interested-parties", []func(*testing.T, *aims.Workspace){party("hospitals"), party("patients")},
+			aims.CheckResult{Detail: "2 interested parties, none with a requirement recorded"}},
+		{"party with a requirement", "interested-parties", []func(*testing.T, *aims.Workspace){party("hospitals", explain), party("patients")},
+			aims.CheckResult{OK: true, Detail: "2 interested parties with 1 requirements; without requirements: patients"}},
+		// 5.1
+		{"nobody in top management", "leadership", []func(*testing.T, *aims.Workspace){assign("ana", aims.RoleAIMSManager), assign("carl", aims.RoleApprover), policy("carl")},
+			aims.CheckResult{Detail: "nobody holds the role top-management"}},
+		{"top management without a policy", "leadership", []func(*testing.T, *aims.Workspace){assign("boss", aims.RoleTopManagement)},
+			aims.CheckResult{Detail: "top management (boss) has approved no AI policy"}},
+		{"policy approved outside top management", "leadership", []func(*testing.T, *aims.Workspace){
+			assign("boss", aims.RoleTopManagement), assign("carl", aims.RoleApprover), policy("carl")},
+			aims.CheckResult{Detail: `AI policy ai-policy-r1 was approved by "carl", who does not hold the role top-management`}},
+		{"policy approved by top management", "leadership", []func(*testing.T, *aims.Workspace){assign("boss", aims.RoleTopManagement), policy("boss")},
+			aims.CheckResult{OK: true, Detail: "top management boss; AI policy ai-policy-r1 approved by boss"}},
+		// 7.5
+		{"no document", "documented-information", nil,
+			aims.CheckResult{Detail: "no documented information is under control"}},
+		{"approved document past its review date", "documented-information", []func(*testing.T, *aims.Workspace){
+			assign("boss", aims.RoleTopManagement), policy("boss"), reviewDue("boss", past)},
+			aims.CheckResult{Detail: "documents past their review date: proc-1 (review due 2025-02-01)"}},
+		{"draft past its review date is not yet in force", "documented-information", []func(*testing.T, *aims.Workspace){reviewDue("", past)},
+			aims.CheckResult{OK: true, Detail: "1 documents under control, none past its review date"}},
+		{"documents reviewed on time", "documented-information", []func(*testing.T, *aims.Workspace){
+			assign("boss", aims.RoleTopManagement), policy("boss"), reviewDue("boss", future)},
+			aims.CheckResult{OK: true, Detail: "2 documents under control, none past its review date"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.check+"/"+tc.name, func(t *testing.T) {
+			t.Parallel()
+			ws := recWorkspace(t)
+			for _, f := range tc.setup {
+				f(t, ws)
+			}
+			var c *aims.Check
+			for _, k := range aims.KernelChecks() {
+				if k.ID == tc.check {
+					c = &k
+				}
+			}
+			if c == nil {
+				t.Fatalf("no kernel check %s", tc.check)
+			}
+			ok, detail, err := c.Run(t.Context(), ws)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.want.ID, tc.want.Clause, tc.want.Title = c.ID, c.Clause, c.Title
+			got := aims.CheckResult{ID: c.ID, Clause: c.Clause, Title: c.Title, OK: ok, Detail: detail}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", tc.check, diff)
+			}
+		})
+	}
+}
+
+func TestKernelCheckClauses(t *testing.T) {
+	t.Parallel()
+	var got []string
+	for _, c := range aims.KernelChecks() {
+		if c.Gate != aims.GatePlanToDo || c.Title == "" {
+			t.Errorf("check %s: gate %q title %q", c.ID, c.Gate, c.Title)
+		}
+		got = append(got, c.Clause+" "+c.ID)
+	}
+	want := []string{"4.1 context-issues", "4.2 interested-parties", "4.3 scope-defined", "4.3 ai-system-inventory",
+		"5.1 leadership", "5.2 ai-policy", "5.3 roles-assigned", "6.2 ai-objectives", "7.5 documented-information"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("KernelChecks (-want +got):\n%s", diff)
+	}
 }
