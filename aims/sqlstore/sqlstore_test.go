@@ -50,6 +50,15 @@ func sqliteDeferredBackend() backend {
 	}}
 }
 
+// sqlitePlainBackend opens SQLite with a bare file: DSN: no busy timeout,
+// no WAL, deferred transactions. The store must still queue its writers
+// rather than let SQLITE_BUSY reach the caller.
+func sqlitePlainBackend() backend {
+	return backend{name: "SQLitePlain", dialect: sqlstore.SQLite, open: func(t testing.TB) (*sql.DB, func() *sql.DB) {
+		return openSQLiteDSN(t, "file:"+filepath.Join(t.TempDir(), "aims.db"))
+	}}
+}
+
 func openSQLite(t testing.TB) (*sql.DB, func() *sql.DB) {
 	t.Helper()
 	return openSQLiteDSN(t, sqliteDSN(filepath.Join(t.TempDir(), "aims.db")))
@@ -170,7 +179,9 @@ func (be backend) available(t testing.TB) {
 	}
 }
 
-func backends() []backend { return []backend{sqliteBackend(), sqliteDeferredBackend(), pgBackend()} }
+func backends() []backend {
+	return []backend{sqliteBackend(), sqliteDeferredBackend(), sqlitePlainBackend(), pgBackend()}
+}
 
 func TestConformance(t *testing.T) {
 	t.Parallel()

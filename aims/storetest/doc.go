@@ -21,6 +21,12 @@
 // cancelled contexts, the optional [aims.Transactor], and the kernel
 // ([aims.Workspace], [aims.Collection]) running end to end on the store.
 //
+// Run/Contention runs 64 writers at once on a store that is an
+// [aims.ChainApplier] (8 on one that is not, whose kernel path only
+// promises that much): creates of distinct records must all succeed, and
+// read-modify-write updates of one record, retried on [aims.ErrConflict],
+// must lose no update; the journal must verify afterwards.
+//
 // Cases assert error categories with errors.Is ([aims.ErrNotFound],
 // [aims.ErrConflict], [aims.ErrInvalid], context.Canceled), never message
 // text, so stores are free to word their errors.
@@ -29,7 +35,11 @@
 // nanosecond: the hash chain covers the time at nanosecond precision, so a
 // store that rounds it breaks every chain it keeps.
 //
-// Tamper detection is tested inside each store's own package, where the
-// test can edit the stored journal behind the interface's back; storetest
-// only sees the [aims.Store] methods, which cannot rewrite an entry.
+// Run/Tamper does, through the Store methods alone, what someone with
+// write access to the database can: a record put without a journal entry,
+// attributes changed at the same version, a tenant's journal and records
+// copied under another tenant, and, against a signed [aims.Checkpoint], a
+// cut tail, a wiped tenant and a history rewritten with recomputed hashes.
+// Edits of stored entries in place are tested inside each store's own
+// package, where the test can reach behind the interface.
 package storetest

@@ -50,6 +50,8 @@ var cases = []testCase{
 	{"Transactor", testTransactor},
 	{"Context", testContext},
 	{"Kernel", testKernel},
+	{"Contention", testContention},
+	{"Tamper", testTamper},
 }
 
 // Tenants and kinds the cases use.
