@@ -18,12 +18,12 @@ func catalogCommand() *command {
 	c := &command{
 		name:    "catalog",
 		summary: "print the ISO/IEC 42001 catalog, one control, or a crosswalk",
-		usage:   "[--format table|md|csv|json|oscal] | show ID | map --to FRAMEWORK",
+		usage:   "[--format table|md|csv|json|oscal] | show ID | map --to FRAMEWORK [--format table|csv|json|oscal]",
 		run:     runCatalog,
 	}
 	c.sub = []*command{
 		{name: "show", summary: "show one control or clause with its objective, summary and mappings", usage: "ID", run: runCatalogShow},
-		{name: "map", summary: "print a crosswalk to nist-ai-rmf, eu-ai-act or iso27001", usage: "--to FRAMEWORK [--format table|csv|json]", run: runCatalogMap},
+		{name: "map", summary: "print a crosswalk to nist-ai-rmf, eu-ai-act or iso27001", usage: "--to FRAMEWORK [--format table|csv|json|oscal]", run: runCatalogMap},
 	}
 	return c
 }
@@ -111,25 +111,26 @@ func writeMappings(w io.Writer, cat *controls.Catalog, id string) error {
 	return tw.Flush()
 }
 
-var frameworks = []controls.Framework{controls.FrameworkNISTAIRMF, controls.FrameworkEUAIAct, controls.FrameworkISO27001}
-
 func runCatalogMap(_ context.Context, a *app, args []string) error {
-	f := a.flags("aimsctl catalog map", "print the crosswalk from ISO/IEC 42001 to another framework",
-		"--to nist-ai-rmf|eu-ai-act|iso27001 [--format table|csv|json]")
+	f := a.flags("aimsctl catalog map", "print the crosswalk from ISO/IEC 42001 to another framework; each pair's basis cites its source or says \"derived:\" and why",
+		"--to nist-ai-rmf|eu-ai-act|iso27001 [--format table|csv|json|oscal]")
 	to := f.String("to", "", "framework: nist-ai-rmf, eu-ai-act or iso27001 (required)")
-	format := f.String("format", "table", "output format: table, csv or json")
+	format := f.String("format", "table", "output format: table, csv, json or oscal")
 	if _, err := leaf(f, args, 0, 0); err != nil {
 		return err
 	}
 	fw := controls.Framework(*to)
 	if !fw.Valid() {
-		names := make([]string, len(frameworks))
-		for i, x := range frameworks {
-			names[i] = string(x)
+		var names []string
+		for _, x := range controls.Frameworks() {
+			names = append(names, string(x))
 		}
 		return usageError("aimsctl catalog map: --to must be one of %s, got %q", strings.Join(names, ", "), *to)
 	}
 	cat := controls.ISO42001()
+	if *format == "oscal" {
+		return controls.ExportOSCALMapping(a.stdout, cat, fw, nil)
+	}
 	var ms []controls.Mapping
 	for m := range cat.Mappings(fw) {
 		ms = append(ms, m)
@@ -167,5 +168,5 @@ func runCatalogMap(_ context.Context, a *app, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(ms)
 	}
-	return usageError("aimsctl catalog map: --format must be table, csv or json, got %q", *format)
+	return usageError("aimsctl catalog map: --format must be table, csv, json or oscal, got %q", *format)
 }
