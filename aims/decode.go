@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aimsgo/iso42001/internal/strictjson"
@@ -55,9 +53,7 @@ func Decode[T any, P Doc[T]](data []byte) (P, error) {
 	if err := dec.Decode(p); err != nil {
 		return nil, jsonProblem(err)
 	}
-	var w tidy
-	w.walk(reflect.ValueOf(p).Elem(), "")
-	if err := w.p.Err(); err != nil {
+	if err := problemsOf(strictjson.Tidy(p, true)); err != nil {
 		return nil, err
 	}
 	if err := p.Validate(); err != nil {
@@ -84,108 +80,17 @@ func checkJSON(data []byte, t reflect.Type) error {
 	if res.OK() {
 		return nil
 	}
+	return problemsOf(res)
+}
+
+// problemsOf returns res's problems as a [*ValidationError], or nil.
+func problemsOf(res strictjson.Result) error {
 	var p Problems
 	for _, q := range res.Problems {
 		p.Add(q.Path, q.Rule)
 	}
 	p.omitted += res.Omitted
 	return p.Err()
-}
-
-// singleLine names the JSON fields Decode holds to one line of text.
-var singleLine = map[string]bool{"id": true, "name": true, "title": true}
-
-// tidy walks a decoded value: it sets empty slices and maps in omitempty
-// fields to nil (through nested structs, pointers and slices), and checks
-// every string with [Problems.Text], and with [Problems.Line] when its
-// field is an id, a name or a title.
-type tidy struct {
-	p    Problems
-	path []string // JSON names and "[i]" of the fields walked into
-}
-
-func (w *tidy) at() string {
-	var b strings.Builder
-	for _, e := range w.path {
-		if b.Len() > 0 && e[0] != '[' {
-			b.WriteByte('.')
-		}
-		b.WriteString(e)
-	}
-	return b.String()
-}
-
-func (w *tidy) text(s, name string) {
-	rule := textRule(s, !singleLine[name])
-	if rule != "" {
-		w.p.Add(w.at(), rule)
-	}
-}
-
-func (w *tidy) walk(v reflect.Value, name string) {
-	if len(w.path) > MaxDecodeDepth {
-		return
-	}
-	switch v.Kind() {
-	case reflect.String:
-		w.text(v.String(), name)
-	case reflect.Pointer:
-		if !v.IsNil() {
-			w.walk(v.Elem(), name)
-		}
-	case reflect.Slice, reflect.Array:
-		switch v.Type().Elem().Kind() {
-		case reflect.Struct, reflect.Pointer, reflect.Slice, reflect.String:
-		default:
-			return
-		}
-		for i := range v.Len() {
-			w.path = append(w.path, "["+strconv.Itoa(i)+"]")
-			w.walk(v.Index(i), name)
-			w.path = w.path[:len(w.path)-1]
-		}
-	case reflect.Map:
-		if v.Type().Elem().Kind() != reflect.String {
-			return
-		}
-		for it := v.MapRange(); it.Next(); {
-			w.path = append(w.path, it.Key().String())
-			w.text(it.Value().String(), "")
-			w.path = w.path[:len(w.path)-1]
-		}
-	case reflect.Struct:
-		if v.Type() == timeType {
-			return
-		}
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			tag := f.Tag.Get("json")
-			if tag == "-" {
-				continue
-			}
-			fname, opts, _ := strings.Cut(tag, ",")
-			if fname == "" {
-				fname = f.Name
-			}
-			fv := v.Field(i)
-			if f.Anonymous && f.Tag.Get("json") == "" {
-				w.walk(fv, "")
-				continue
-			}
-			if (fv.Kind() == reflect.Slice || fv.Kind() == reflect.Map) && fv.Len() == 0 && !fv.IsNil() &&
-				strings.Contains(","+opts+",", ",omitempty,") && fv.CanSet() {
-				fv.SetZero()
-				continue
-			}
-			w.path = append(w.path, fname)
-			w.walk(fv, fname)
-			w.path = w.path[:len(w.path)-1]
-		}
-	}
 }
 
 var timeType = reflect.TypeFor[time.Time]()

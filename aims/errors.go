@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/aimsgo/iso42001/internal/strictjson"
 )
 
 // Category sentinels. Every error the kernel and the Store implementations
@@ -156,7 +157,7 @@ func (p *Problems) Require(path, value string) {
 // included). Use it for titles, names and ids; an empty value passes
 // (pair it with [Problems.Require]).
 func (p *Problems) Line(path, value string) {
-	if rule := textRule(value, false); rule != "" {
+	if rule := strictjson.TextRule(value, false); rule != "" {
 		p.Add(path, rule)
 	}
 }
@@ -165,30 +166,9 @@ func (p *Problems) Line(path, value string) {
 // or a control character other than tab, line feed and carriage return.
 // Use it for descriptions and notes.
 func (p *Problems) Text(path, value string) {
-	if rule := textRule(value, true); rule != "" {
+	if rule := strictjson.TextRule(value, true); rule != "" {
 		p.Add(path, rule)
 	}
-}
-
-// textRule returns the rule value breaks, or "".
-func textRule(value string, multiline bool) string {
-	for i, r := range value {
-		switch {
-		case r == utf8.RuneError:
-			if _, n := utf8.DecodeRuneInString(value[i:]); n == 1 {
-				return fmt.Sprintf("must be valid UTF-8, got an invalid byte at offset %d", i)
-			}
-		case r == '\t':
-		case multiline && (r == '\n' || r == '\r'):
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029':
-			what := "a control character"
-			if r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029' {
-				what = "a line break"
-			}
-			return fmt.Sprintf("must not contain %s (%U at offset %d)", what, r, i)
-		}
-	}
-	return ""
 }
 
 // Merge adds the problems of err under prefix when err is a
