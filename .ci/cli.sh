@@ -42,4 +42,13 @@ fi
 grep -q "Readiness, stage 2: READY" "$dir/demo.out" || { cat "$dir/demo.out"; fail "demo did not end ready"; }
 "$bin" journal verify --db "$dir/demo.db"
 "$bin" readiness --db "$dir/demo.db" --stage 1
+# --- crosswalk mapping schema (issue 14) ---
+# The crosswalk to the NIST AI RMF as an OSCAL 1.2.1 mapping collection,
+# validated against NIST's schema when the schemas are present.
+"$bin" catalog map --to nist-ai-rmf --format oscal >"$dir/mapping-nist.json"
+grep -q '"mapping-collection"' "$dir/mapping-nist.json" || fail "catalog map --format oscal wrote no mapping collection"
+if [ -n "${ISO42001_REQUIRE_OSCAL:-}" ]; then
+  go run ./internal/cmd/oscalcheck -model mapping "$dir/mapping-nist.json"
+fi
+# --- end crosswalk mapping schema ---
 echo "cli.sh: ok"
