@@ -1,5 +1,6 @@
 // Command oscalcheck validates OSCAL JSON files against NIST's schemas, for
-// .ci/run: oscalcheck -model catalog FILE...
+// .ci/run and .ci/cli.sh: oscalcheck -model catalog FILE..., or -model
+// mapping for a mapping collection (a crosswalk).
 //
 // It exits 0 when every file is valid, 1 when one is not (printing every
 // violation), and 2 on bad usage or when the schemas cannot be found.
@@ -10,9 +11,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/aimsgo/iso42001/internal/oscaltest"
 )
+
+// models are the OSCAL models the SDK writes, by schema file stem.
+var models = []oscaltest.Model{oscaltest.Catalog, oscaltest.SSP, oscaltest.AssessmentPlan,
+	oscaltest.AssessmentResults, oscaltest.POAM, oscaltest.Mapping}
 
 func main() { os.Exit(run(os.Stdout, os.Stderr, os.Args[1:])) }
 
@@ -26,6 +32,10 @@ func run(stdout, stderr io.Writer, args []string) int {
 	}
 	if *model == "" || fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "usage: oscalcheck -model MODEL FILE...")
+		return 2
+	}
+	if !slices.Contains(models, oscaltest.Model(*model)) {
+		fmt.Fprintf(stderr, "oscalcheck: unknown model %q (want one of %v)\n", *model, models)
 		return 2
 	}
 	d := *dir
