@@ -28,10 +28,16 @@ type frameworkInfo struct {
 	href  string // the framework's official publication
 }
 
-var frameworkInfos = map[Framework]frameworkInfo{
-	FrameworkNISTAIRMF: {"NIST AI Risk Management Framework 1.0 (NIST AI 100-1)", "https://doi.org/10.6028/NIST.AI.100-1"},
-	FrameworkEUAIAct:   {"Regulation (EU) 2024/1689 (Artificial Intelligence Act)", "http://data.europa.eu/eli/reg/2024/1689/oj"},
-	FrameworkISO27001:  {"ISO/IEC 27001:2022 Information security management systems", "https://www.iso.org/standard/27001"},
+func frameworkInfoOf(f Framework) (frameworkInfo, bool) {
+	switch f {
+	case FrameworkNISTAIRMF:
+		return frameworkInfo{"NIST AI Risk Management Framework 1.0 (NIST AI 100-1)", "https://doi.org/10.6028/NIST.AI.100-1"}, true
+	case FrameworkEUAIAct:
+		return frameworkInfo{"Regulation (EU) 2024/1689 (Artificial Intelligence Act)", "http://data.europa.eu/eli/reg/2024/1689/oj"}, true
+	case FrameworkISO27001:
+		return frameworkInfo{"ISO/IEC 27001:2022 Information security management systems", "https://www.iso.org/standard/27001"}, true
+	}
+	return frameworkInfo{}, false
 }
 
 // Names of the props the mapping export writes in [oscal.Namespace].
@@ -91,7 +97,7 @@ func strengthOf(rel string) (Strength, bool) {
 // opts.UUID, when set, replaces the collection's uuid. A framework with no
 // pairs in c is an error: OSCAL requires at least one map entry.
 func ExportOSCALMapping(w io.Writer, c *Catalog, framework Framework, opts *OSCALOptions) error {
-	info, ok := frameworkInfos[framework]
+	info, ok := frameworkInfoOf(framework)
 	if !ok {
 		return fmt.Errorf("controls: export OSCAL mapping: unknown framework %q", framework)
 	}
