@@ -52,6 +52,14 @@ func TestDiffAddedRemovedChanged(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("changes (-want +got):\n%s", diff)
 	}
+	// A.7.4 was undecided in a, nothing requiring it; a risk requires it in b.
+	for _, c := range d.Changes {
+		if c.Control == "A.7.4" {
+			if diff := cmp.Diff(soa.FieldChange{Field: soa.FieldApplicability, From: "undecided", To: "applicable"}, c.Fields[0]); diff != "" {
+				t.Errorf("A.7.4 applicability change (-want +got):\n%s", diff)
+			}
+		}
+	}
 	if d.From != 1 || d.To != 2 {
 		t.Errorf("from %d to %d", d.From, d.To)
 	}

@@ -31,16 +31,21 @@ func ExampleGenerate() {
 		fmt.Println(err)
 		return
 	}
-	for _, id := range []string{"A.7.4", "A.6.2.8", "A.6.1.2"} {
+	for _, id := range []string{"A.7.4", "A.6.2.8", "A.6.1.2", "A.2.2"} {
 		fmt.Println(id, "-", s.Entry(id).Justification)
 	}
+	// A control nothing requires and nobody decided is undecided, not
+	// excluded: each is an error until a person includes or excludes it.
+	c := s.Counts()
 	r := soa.Validate(s)
-	fmt.Printf("%d controls, %d errors, %d warnings\n", len(s.Entries), len(r.Errors()), len(r.Warnings()))
+	fmt.Printf("%d controls: %d applicable, %d excluded, %d undecided; %d errors, %d warnings\n",
+		c.Controls, c.Applicable, c.Excluded, c.Undecided, len(r.Errors()), len(r.Warnings()))
 	// Output:
 	// A.7.4 - Applicable: required to treat R-12 (high: Bias in credit decisions) and R-15 (medium: Stale training data).
 	// A.6.2.8 - Applicable: required by obligation OBL-3 (EU AI Act Art. 12).
 	// A.6.1.2 - Not applicable: excluded by alice on 2026-11-20: we train no models in-house.
-	// 38 controls, 0 errors, 39 warnings
+	// A.2.2 - Undecided: no risk treatment, impact assessment or obligation requires it and nobody has decided on it; include it, or exclude it with a reason.
+	// 38 controls: 2 applicable, 1 excluded, 35 undecided; 35 errors, 4 warnings
 }
 
 // Validate reads an SoA as an auditor would.
@@ -49,11 +54,18 @@ func ExampleValidate() {
 		Requirers: []soa.Requirer{soa.Requirements{{Control: "A.10.4", Source: soa.Source{Kind: soa.SourceRisk, ID: "R-7", Title: "Customer misuse"}}}},
 		Decisions: []soa.Decision{{Control: "A.10.4", Choice: soa.Exclude, Reason: "no customers", By: "alice"}},
 	})
+	undecided := 0
 	for _, f := range soa.Validate(s).Errors() {
+		if f.Rule == soa.RuleUndecided {
+			undecided++ // every control nobody has decided on yet
+			continue
+		}
 		fmt.Println(f)
 	}
+	fmt.Println(undecided, "controls undecided")
 	// Output:
 	// error: A.10.4: excluded, but the treatment of risk R-7 relies on it [excluded-but-required]
+	// 37 controls undecided
 }
 
 // WriteCSV renders an SoA for a spreadsheet; formulas in user text are
@@ -85,16 +97,29 @@ func ExampleService() {
 
 	_, _ = svc.Decide(ctx, "alice", soa.Decision{Control: "A.10.4", Choice: soa.Exclude, Reason: "we have no customers of our AI systems"})
 	v, _ := svc.Draft(ctx, "alice")
-	fmt.Println("drafted version", v.Number, v.State)
-	_, _ = svc.Submit(ctx, "alice", v.Number)
+	fmt.Println("drafted version", v.Number, v.State, "with", v.Counts().Undecided, "controls undecided")
+	_, err := svc.Submit(ctx, "alice", v.Number)
+	fmt.Println("submit refused:", errors.Is(err, aims.ErrTransitionDenied))
 
-	_, err := svc.Approve(ctx, "alice", v.Number)
+	// A person decides every other control; here all are included.
+	for _, e := range v.Entries {
+		if e.Undecided {
+			_, _ = svc.Decide(ctx, "alice", soa.Decision{Control: e.Control, Choice: soa.Include, Reason: "part of how we run our AI systems"})
+		}
+	}
+	v, _ = svc.Draft(ctx, "alice")
+	_, err = svc.Submit(ctx, "alice", v.Number)
+	fmt.Println("submitted:", err == nil)
+
+	_, err = svc.Approve(ctx, "alice", v.Number)
 	fmt.Println("author may approve:", err == nil, errors.Is(err, aims.ErrForbidden))
 	v, _ = svc.Approve(ctx, "bob", v.Number)
 	fmt.Println("version", v.Number, v.State, "by", v.ApprovedBy)
 	fmt.Println(v.Entry("A.10.4").Justification)
 	// Output:
-	// drafted version 1 draft
+	// drafted version 1 draft with 37 controls undecided
+	// submit refused: true
+	// submitted: true
 	// author may approve: false true
 	// version 1 approved by bob
 	// Not applicable: excluded by alice on 2026-11-23: we have no customers of our AI systems.

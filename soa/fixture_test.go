@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -186,4 +187,18 @@ func lenderInputs(t testing.TB) soa.Inputs {
 		Scope:           "Credit-scoring model (provider) and customer LLM assistant (deployer), Lisbon operations.",
 		GeneratedAt:     day("2026-11-23"),
 	}
+}
+
+// excludeRest returns a decision excluding, with a reason, every control
+// of cat not in keep: a test that is about some controls decides the
+// others, since an SoA with undecided controls cannot be submitted or
+// approved.
+func excludeRest(cat *controls.Catalog, keep ...string) []soa.Decision {
+	var out []soa.Decision
+	for c := range cat.Controls() {
+		if !slices.Contains(keep, c.ID) {
+			out = append(out, soa.Decision{Control: c.ID, Choice: soa.Exclude, Reason: "outside the scope of this test organisation", By: "carol"})
+		}
+	}
+	return out
 }

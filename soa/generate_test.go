@@ -85,7 +85,14 @@ func TestJustification(t *testing.T) {
 		{"latest decision wins", soa.Inputs{Decisions: []soa.Decision{incl, excl}}, true,
 			"Applicable: included by bob on 2026-11-21: top management asked for it."},
 		{"nothing", soa.Inputs{}, false,
-			"Not applicable: no risk treatment, impact assessment or obligation requires it, and no decision includes it."},
+			"Undecided: no risk treatment, impact assessment or obligation requires it and nobody has decided on it; include it, or exclude it with a reason."},
+		{"nothing but proposals", soa.Inputs{Proposals: []soa.Proposal{
+			{Control: "A.6.2.8", Evidence: "Logging standard v3 is approved."},
+			{Control: "A.6.2.8", Evidence: "Event logs kept 6 months"},
+		}}, false,
+			"Undecided: no risk treatment, impact assessment or obligation requires it and nobody has decided on it; include it, or exclude it with a reason. Proposed as applicable: Event logs kept 6 months; Logging standard v3 is approved."},
+		{"proposal with a decision", soa.Inputs{Decisions: []soa.Decision{excl}, Proposals: []soa.Proposal{{Control: "A.6.2.8", Evidence: "Logging standard v3"}}}, false,
+			"Not applicable: excluded by alice on 2026-11-20: we train no models in-house."},
 		{"reason missing", soa.Inputs{Decisions: []soa.Decision{{Control: "A.6.2.8", Choice: soa.Exclude}}}, false,
 			"Not applicable: excluded without a reason."},
 		{"newlines folded", soa.Inputs{Requirers: []soa.Requirer{req(soa.Source{Kind: soa.SourceRisk, ID: "R-1", Title: "two\nlines  here "})}}, true,
@@ -103,6 +110,11 @@ func TestJustification(t *testing.T) {
 			e := s.Entry("A.6.2.8")
 			if e.Applicable != tt.applicable {
 				t.Errorf("applicable = %v, want %v", e.Applicable, tt.applicable)
+			}
+			// Undecided exactly when nothing requires the control and no
+			// decision covers it.
+			if want := !tt.applicable && e.Decision == nil; e.Undecided != want {
+				t.Errorf("undecided = %v, want %v", e.Undecided, want)
 			}
 			if diff := cmp.Diff(tt.want, e.Justification); diff != "" {
 				t.Errorf("justification (-want +got):\n%s", diff)
@@ -206,6 +218,8 @@ func TestGenerateErrors(t *testing.T) {
 			[]string{"obligations[0].type", "obligations[0].title", "obligations[0].controls[1]"}},
 		{"bad decision", soa.Inputs{Decisions: []soa.Decision{{Control: "A.7.4", Choice: "maybe"}, {Choice: soa.Include}}}, aims.ErrInvalid,
 			[]string{"decisions[0].choice", "decisions[1].control"}},
+		{"bad proposal", soa.Inputs{Proposals: []soa.Proposal{{Control: "A.2.2", Evidence: "  "}, {Control: "", Evidence: "policy"}}}, aims.ErrInvalid,
+			[]string{"proposals[0].evidence", "proposals[1].control"}},
 		{"bad implementation", soa.Inputs{Implementations: []soa.Implementation{{Control: "A.7.4", Status: "done", Evidence: []soa.Evidence{{URI: "x", SHA256: "ABC"}}}}}, aims.ErrInvalid,
 			[]string{"implementations[0].status", "implementations[0].evidence[0].sha256"}},
 	}
@@ -257,8 +271,8 @@ func TestGenerateDefaults(t *testing.T) {
 	if s.Number != 1 || s.Title != soa.DefaultTitle || s.Catalog != cat.ID() || s.CatalogVersion != cat.Version() {
 		t.Errorf("defaults: number %d, title %q, catalog %s %s", s.Number, s.Title, s.Catalog, s.CatalogVersion)
 	}
-	if len(s.Entries) != 38 || slices.ContainsFunc(s.Entries, func(e soa.Entry) bool { return e.Applicable }) {
-		t.Errorf("empty inputs should give 38 entries, none applicable")
+	if len(s.Entries) != 38 || slices.ContainsFunc(s.Entries, func(e soa.Entry) bool { return e.Applicable || !e.Undecided }) {
+		t.Errorf("empty inputs should give 38 entries, all undecided and none applicable")
 	}
 	if err := s.Validate(); err != nil {
 		t.Errorf("structure: %v", err)
@@ -280,5 +294,57 @@ func TestObligationRequirements(t *testing.T) {
 	}
 	if err := (&soa.Obligation{}).Validate(); err == nil || !strings.Contains(err.Error(), "controls: must list at least one control") {
 		t.Errorf("empty obligation: %v", err)
+	}
+}
+
+func TestGenerateProposals(t *testing.T) {
+	t.Parallel()
+	policy := soa.Proposal{Control: "A.2.2", Evidence: "AI policy POL-1 is approved"}
+	minutes := soa.Proposal{Control: "A.2.2", Evidence: "Board minutes 2026-10 adopt the policy"}
+	logs := soa.Proposal{Control: "A.6.2.8", Evidence: "Logging standard v3"}
+	s, err := soa.Generate(t.Context(), soa.Inputs{
+		Requirers: []soa.Requirer{risk("R-1", "high", "Bias", "A.6.2.8")},
+		// Duplicates once, sorted by evidence; unknown controls are dropped.
+		Proposals: []soa.Proposal{policy, logs, minutes, policy, {Control: "A.99", Evidence: "typo"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type entry struct {
+		Applicable, Undecided bool
+		Proposals             []soa.Proposal
+	}
+	got := map[string]entry{}
+	for _, id := range []string{"A.2.2", "A.6.2.8", "A.2.3"} {
+		e := s.Entry(id)
+		got[id] = entry{e.Applicable, e.Undecided, e.Proposals}
+	}
+	want := map[string]entry{
+		// A proposal informs the person who decides; it decides nothing.
+		"A.2.2":   {Applicable: false, Undecided: true, Proposals: []soa.Proposal{policy, minutes}},
+		"A.6.2.8": {Applicable: true, Proposals: []soa.Proposal{logs}},
+		"A.2.3":   {Undecided: true},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("entries (-want +got):\n%s", diff)
+	}
+	if j := s.Entry("A.2.2").Justification; !strings.HasPrefix(j, "Undecided: ") ||
+		!strings.HasSuffix(j, "Proposed as applicable: AI policy POL-1 is approved; Board minutes 2026-10 adopt the policy.") {
+		t.Errorf("A.2.2 justification = %q; want it undecided, naming both proposals", j)
+	}
+	if j := s.Entry("A.6.2.8").Justification; strings.Contains(j, "Proposed") {
+		t.Errorf("A.6.2.8 justification = %q; a required control needs no proposal in its justification", j)
+	}
+	var msg string
+	for _, f := range soa.Validate(s).Errors() {
+		if f.Control == "A.2.2" {
+			msg = f.Rule + ": " + f.Message
+		}
+	}
+	if want := "undecided: undecided: nothing requires it and nobody has decided; include it, or exclude it with a reason (proposed as applicable: AI policy POL-1 is approved)"; msg != want {
+		t.Errorf("A.2.2 finding = %q, want %q", msg, want)
+	}
+	if c := s.Counts(); c.Applicable != 1 || c.Undecided != 37 || c.Excluded != 0 {
+		t.Errorf("counts = %+v, want 1 applicable, 37 undecided", c)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/controls"
 	"github.com/aimsgo/iso42001/internal/oscaltest"
 	"github.com/aimsgo/iso42001/soa"
 	"github.com/google/go-cmp/cmp"
@@ -81,6 +82,13 @@ func TestRenderUnknownFormat(t *testing.T) {
 
 func TestOSCALIsValidSSP(t *testing.T) {
 	t.Parallel()
+	// The lender decides every control (A.10.4 excluded); the hostile SoA
+	// requires A.7.4 only and decides nothing, so every other control is
+	// undecided.
+	wantKinds := map[string]map[string]int{
+		"lender":  {"applicable": 38, "excluded": 1},
+		"hostile": {"applicable": 1, "undecided": 37},
+	}
 	for name, s := range map[string]*soa.SoA{"lender": approvedLender(t), "hostile": hostile(t)} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -92,7 +100,7 @@ func TestOSCALIsValidSSP(t *testing.T) {
 						ImplementedRequirements []struct {
 							ControlID    string `json:"control-id"`
 							ByComponents []struct {
-								Status struct{ State string } `json:"implementation-status"`
+								Status struct{ State, Remarks string } `json:"implementation-status"`
 							} `json:"by-components"`
 						} `json:"implemented-requirements"`
 					} `json:"control-implementation"`
@@ -109,11 +117,30 @@ func TestOSCALIsValidSSP(t *testing.T) {
 			if len(reqs) != len(s.Entries) {
 				t.Fatalf("%d implemented requirements, want %d", len(reqs), len(s.Entries))
 			}
+			seen := map[string]int{}
 			for i, e := range s.Entries {
-				state := reqs[i].ByComponents[0].Status.State
-				if (state == "not-applicable") == e.Applicable {
-					t.Errorf("%s: applicable %v but state %q", e.Control, e.Applicable, state)
+				st := reqs[i].ByComponents[0].Status
+				switch {
+				case e.Undecided:
+					// Undecided is not an exclusion: it must not read as one.
+					seen["undecided"]++
+					if st.State == "not-applicable" || !strings.HasPrefix(st.Remarks, "Undecided") {
+						t.Errorf("%s: undecided but state %q, remarks %q; want a state other than not-applicable and an Undecided remark", e.Control, st.State, st.Remarks)
+					}
+				case e.Applicable:
+					seen["applicable"]++
+					if st.State == "not-applicable" {
+						t.Errorf("%s: applicable but state %q", e.Control, st.State)
+					}
+				default:
+					seen["excluded"]++
+					if st.State != "not-applicable" {
+						t.Errorf("%s: excluded but state %q, want not-applicable", e.Control, st.State)
+					}
 				}
+			}
+			if diff := cmp.Diff(wantKinds[name], seen); diff != "" {
+				t.Errorf("entries by applicability (-want +got):\n%s", diff)
 			}
 			if c := got.SSP.SystemImplementation.Components; len(c) == 0 || c[0].Type != "this-system" {
 				t.Errorf("components = %+v", c)
@@ -249,5 +276,92 @@ func TestMarkdownEscapesUserText(t *testing.T) {
 				t.Errorf("row not escaped: %s", line)
 			}
 		}
+	}
+}
+
+// undecidedSoA has A.7.4 required and planned, A.2.2 and A.2.3 undecided
+// (A.2.2 with a proposal) and every other control excluded.
+func undecidedSoA(t *testing.T) *soa.SoA {
+	t.Helper()
+	s, err := soa.Generate(t.Context(), soa.Inputs{
+		Requirers:       []soa.Requirer{risk("R-1", "high", "Bias", "A.7.4")},
+		Decisions:       excludeRest(controls.ISO42001(), "A.2.2", "A.2.3", "A.7.4"),
+		Implementations: []soa.Implementation{{Control: "A.7.4", Status: soa.StatusPlanned, Owner: "frank"}},
+		Proposals:       []soa.Proposal{{Control: "A.2.2", Evidence: "AI policy POL-1 is approved"}},
+		GeneratedAt:     day("2026-11-23"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestCountsUndecided(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		s    *soa.SoA
+		want soa.Counts
+	}{
+		{"some undecided", undecidedSoA(t),
+			soa.Counts{Controls: 38, Applicable: 1, Excluded: 35, Undecided: 2, ByStatus: map[soa.Status]int{soa.StatusPlanned: 1}}},
+		{"all decided", approvedLender(t),
+			soa.Counts{Controls: 39, Applicable: 38, Excluded: 1, ByStatus: map[soa.Status]int{
+				soa.StatusImplemented: 15, soa.StatusPartial: 8, soa.StatusPlanned: 8, soa.StatusNotStarted: 7}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, tt.s.Counts()); diff != "" {
+				t.Errorf("Counts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRenderUndecided shows undecided controls as "undecided" in each
+// human format, never as "no", and says in the counts that the SoA cannot
+// be approved yet.
+func TestRenderUndecided(t *testing.T) {
+	t.Parallel()
+	const counts = "38 controls: 1 applicable, 35 not applicable. 2 undecided: this SoA cannot be approved until a person decides each. Applicable by status: planned 1."
+	tests := []struct {
+		format soa.Format
+		want   []string
+	}{
+		{soa.FormatMarkdown, []string{
+			"\n" + counts + "\n",
+			"| A.2.2 | AI policy | undecided |  |  | Undecided: no risk treatment, impact assessment or obligation requires it and nobody has decided on it; include it, or exclude it with a reason. Proposed as applicable: AI policy POL-1 is approved. |\n",
+			"| A.2.3 | Alignment with other organizational policies | undecided |",
+			"| A.10.4 | Customers | no |",
+			"| A.7.4 | Quality of data for AI systems | yes | planned | frank |",
+		}},
+		{soa.FormatHTML, []string{
+			counts,
+			`<tr class="undecided"><td class="id">A.2.2</td><td>AI policy</td><td>undecided</td>`,
+			`<tr class="out"><td class="id">A.10.4</td><td>Customers</td><td>no</td>`,
+			`<tr class="in"><td class="id">A.7.4</td>`,
+		}},
+		{soa.FormatCSV, []string{
+			"\nA.2.2,AI policy,annex-a,undecided,,,",
+			"\nA.10.4,Customers,annex-a,no,,,",
+			"\nA.7.4,Quality of data for AI systems,annex-a,yes,planned,frank,",
+		}},
+		{soa.FormatOSCAL, []string{counts}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.format), func(t *testing.T) {
+			t.Parallel()
+			out := string(render(t, undecidedSoA(t), tt.format))
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("%s output lacks %q", tt.format, w)
+				}
+			}
+		})
+	}
+	// A fully decided SoA says nothing of undecided controls.
+	if out := string(render(t, approvedLender(t), soa.FormatMarkdown)); strings.Contains(out, "undecided") {
+		t.Error("the lender's Markdown mentions undecided controls, but it decides every one")
 	}
 }

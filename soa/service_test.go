@@ -2,6 +2,7 @@ package soa_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"sync/atomic"
@@ -267,8 +268,10 @@ func TestServiceRecordsReplaceAndDelete(t *testing.T) {
 	if err := svc.Revoke(ctx, "bob", "A.10.4"); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := svc.Preview(ctx); p.Entry("A.10.4").Decision != nil {
-		t.Error("revoked decision still applied")
+	// Revoking the only decision leaves the control undecided, not
+	// excluded.
+	if p, _ := svc.Preview(ctx); p.Entry("A.10.4").Decision != nil || !p.Entry("A.10.4").Undecided || p.Entry("A.10.4").Applicable {
+		t.Errorf("after revoke: %+v; want A.10.4 undecided, without decision", p.Entry("A.10.4"))
 	}
 	if _, err := svc.PutObligation(ctx, "alice", soa.Obligation{ID: "OBL-1", Type: soa.ObligationLegal, Title: "Logs", Controls: []string{"A.6.2.8"}}); err != nil {
 		t.Fatal(err)
@@ -339,4 +342,56 @@ func TestNewServiceNeedsWorkspace(t *testing.T) {
 func TestWorkflowMermaid(t *testing.T) {
 	t.Parallel()
 	checkGolden(t, "workflow.mmd.golden", []byte(soa.Workflow().Mermaid()))
+}
+
+func TestServiceDescribeAndProposals(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	org := "Northwind Lending"
+	props := []soa.Proposal{{Control: "A.2.2", Evidence: "AI policy POL-1 is approved"}}
+	svc, _ := newService(t, &soa.ServiceOptions{
+		Title: "SoA", Organization: "ignored when Describe names one", Scope: "Lisbon",
+		Describe:  func(context.Context) (soa.Header, error) { return soa.Header{Organization: org}, nil },
+		Proposals: func(context.Context) ([]soa.Proposal, error) { return props, nil },
+	})
+	v1, err := svc.Draft(ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Describe is asked at each generation: a renamed organisation shows
+	// in the next draft.
+	org = "Northwind Lending S.A."
+	props = append(props, soa.Proposal{Control: "A.2.2", Evidence: "Board minutes 2026-10"})
+	v2, err := svc.Draft(ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type header struct {
+		Title, Organization, Scope string
+		Undecided                  bool
+		Proposals                  []soa.Proposal
+	}
+	got := []header{}
+	for _, v := range []*soa.SoA{v1, v2} {
+		e := v.Entry("A.2.2")
+		got = append(got, header{v.Title, v.Organization, v.Scope, e.Undecided, e.Proposals})
+	}
+	want := []header{
+		{"SoA", "Northwind Lending", "Lisbon", true, props[:1]},
+		{"SoA", "Northwind Lending S.A.", "Lisbon", true, []soa.Proposal{props[0], props[1]}},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("drafts (-want +got):\n%s", diff)
+	}
+
+	boom := errors.New("directory offline")
+	for name, opts := range map[string]*soa.ServiceOptions{
+		"describe":  {Describe: func(context.Context) (soa.Header, error) { return soa.Header{}, boom }},
+		"proposals": {Proposals: func(context.Context) ([]soa.Proposal, error) { return nil, boom }},
+	} {
+		svc, _ := newService(t, opts)
+		if _, err := svc.Draft(ctx, "alice"); !errors.Is(err, boom) {
+			t.Errorf("%s failing: Draft = %v, want its error", name, err)
+		}
+	}
 }

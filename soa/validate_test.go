@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/controls"
 	"github.com/aimsgo/iso42001/soa"
 	"github.com/google/go-cmp/cmp"
 )
@@ -91,9 +92,31 @@ func TestValidate(t *testing.T) {
 			want: []finding{{soa.SeverityError, soa.RuleUnjustifiedExclusion, "A.10.4", ""}},
 		},
 		{
-			name: "undecided exclusion",
+			// Nothing requires it and nobody decided: undecided is an error,
+			// no longer a warning about an implied exclusion.
+			name: "undecided control",
 			only: []string{"A.10.4"},
-			want: []finding{{soa.SeverityWarning, soa.RuleUndecidedExclusion, "A.10.4", ""}},
+			want: []finding{{soa.SeverityError, soa.RuleUndecided, "A.10.4", ""}},
+		},
+		{
+			name: "undecided control with a proposal",
+			in:   soa.Inputs{Proposals: []soa.Proposal{{Control: "A.10.4", Evidence: "the supplier questionnaire SQ-3 is in use"}}},
+			only: []string{"A.10.4"},
+			want: []finding{{soa.SeverityError, soa.RuleUndecided, "A.10.4", ""}},
+		},
+		{
+			// An SoA stored before undecided existed reads "not applicable"
+			// with no decision: still an exclusion nobody made.
+			name: "exclusion without a decision",
+			edit: func(s *soa.SoA) { s.Entry("A.10.4").Undecided = false },
+			only: []string{"A.10.4"},
+			want: []finding{{soa.SeverityError, soa.RuleUnjustifiedExclusion, "A.10.4", ""}},
+		},
+		{
+			name: "decided exclusion",
+			in:   soa.Inputs{Decisions: []soa.Decision{{Control: "A.10.4", Choice: soa.Exclude, Reason: "no customers", By: "alice"}}},
+			only: []string{"A.10.4"},
+			want: nil,
 		},
 		{
 			name: "unknown controls",
@@ -177,9 +200,12 @@ func TestValidate(t *testing.T) {
 
 func TestReportErr(t *testing.T) {
 	t.Parallel()
+	// Every other control is decided (A.2.2 is required, with neither
+	// owner nor status: warnings only), so the one error is A.7.4's.
 	s, err := soa.Generate(t.Context(), soa.Inputs{
-		Requirers: []soa.Requirer{risk("R-12", "high", "Bias", "A.7.4")},
-		Decisions: []soa.Decision{{Control: "A.7.4", Choice: soa.Exclude, Reason: "no", By: "alice"}},
+		Requirers: []soa.Requirer{risk("R-12", "high", "Bias", "A.7.4"), risk("R-1", "low", "Policy gap", "A.2.2")},
+		Decisions: append(excludeRest(controls.ISO42001(), "A.7.4", "A.2.2"),
+			soa.Decision{Control: "A.7.4", Choice: soa.Exclude, Reason: "no", By: "alice"}),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +222,7 @@ func TestReportErr(t *testing.T) {
 	if got, want := ve.Problems[0].Rule, "excluded, but the treatment of risk R-12 relies on it [excluded-but-required]"; got != want {
 		t.Errorf("rule = %q, want %q", got, want)
 	}
-	if len(r.Warnings()) == 0 || r.OK() {
+	if len(r.Warnings()) != 2 || r.OK() {
 		t.Errorf("warnings %d, OK %v", len(r.Warnings()), r.OK())
 	}
 }
