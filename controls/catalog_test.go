@@ -378,10 +378,10 @@ func TestDecodeStrict(t *testing.T) {
 	}{
 		{"unknown top field", `{"kind":"ControlCatalog","extra":1}`, "extra: unknown field"},
 		{"unknown nested field", `{"controls":[{"id":"A.2.2","colour":"red"}]}`, "controls[0].colour: unknown field"},
-		{"wrong type", `{"controls":[{"id":7}]}`, "controls.id"},
-		{"not json", `{`, "decode"},
+		{"wrong type", `{"controls":[{"id":7}]}`, "controls[0].id: must be a string, got a number"},
+		{"not json", `{`, "malformed JSON"},
 		{"trailing", `{} {}`, ""},
-		{"empty", ``, "decode"},
+		{"empty", ``, "empty input"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -39,7 +39,12 @@ type Problem struct {
 }
 
 // String formats the problem as "path: message".
-func (p Problem) String() string { return p.Path + ": " + p.Message }
+func (p Problem) String() string {
+	if p.Path == "" {
+		return p.Message
+	}
+	return p.Path + ": " + p.Message
+}
 
 // ValidationError lists every problem found in a catalog, in document
 // order. It unwraps to [ErrInvalid].

@@ -3,7 +3,6 @@ package controls
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -12,23 +11,39 @@ import (
 	"strings"
 
 	"github.com/invopop/jsonschema"
+
+	"github.com/aimsgo/iso42001/internal/strictjson"
 )
 
-// maxDocumentSize bounds what Decode reads, so a hostile input cannot
-// exhaust memory.
-const maxDocumentSize = 32 << 20
+// Input limits of [Decode] and [ImportOSCAL], checked in one cheap pass
+// over the bytes before anything is decoded, so a hostile document cannot
+// exhaust memory or time.
+const (
+	// MaxDocumentSize bounds an encoded catalog.
+	MaxDocumentSize = 32 << 20
+	// MaxDocumentDepth bounds how deeply its objects and arrays nest.
+	MaxDocumentDepth = 64
+	// MaxDocumentValues bounds the number of JSON values in it; the
+	// ISO/IEC 42001 catalog has about 5,000.
+	MaxDocumentValues = 500_000
+)
+
+const maxDocumentSize = MaxDocumentSize
+
+var documentLimits = strictjson.Limits{MaxBytes: MaxDocumentSize, MaxDepth: MaxDocumentDepth, MaxValues: MaxDocumentValues}
 
 // Decode reads a catalog in its own JSON format (a [Document]) and
-// validates it fully. Decoding is strict: unknown fields, trailing data and
-// wrongly typed values are errors, and every error names its field path
-// ("controls[3].foo: unknown field").
+// validates it fully. Decoding is strict: unknown fields, duplicate keys,
+// invalid UTF-8, trailing data and wrongly typed values are errors, and
+// every error names its field path ("controls[3].foo: unknown field");
+// ids and titles must be one line, and no text may hold control
+// characters other than tab and line breaks. The limits
+// [MaxDocumentSize], [MaxDocumentDepth] and [MaxDocumentValues] are
+// checked before anything is decoded.
 func Decode(r io.Reader) (*Catalog, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, maxDocumentSize+1))
+	raw, err := readDocument(r, "decode")
 	if err != nil {
-		return nil, fmt.Errorf("controls: decode: %w", err)
-	}
-	if len(raw) > maxDocumentSize {
-		return nil, fmt.Errorf("controls: decode: document larger than %d bytes", maxDocumentSize)
+		return nil, err
 	}
 	doc, err := decodeDocument(raw)
 	if err != nil {
@@ -37,32 +52,57 @@ func Decode(r io.Reader) (*Catalog, error) {
 	return build(doc, func(i int) string { return fmt.Sprintf("controls[%d]", i) })
 }
 
+// readDocument reads at most MaxDocumentSize bytes of r.
+func readDocument(r io.Reader, op string) ([]byte, error) {
+	var buf bytes.Buffer
+	if l, ok := r.(interface{ Len() int }); ok {
+		// A bytes or strings reader says how much is coming: one
+		// allocation instead of ReadAll's doublings.
+		buf.Grow(min(l.Len(), maxDocumentSize) + 1)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, maxDocumentSize+1)); err != nil {
+		return nil, fmt.Errorf("controls: %s: %w", op, err)
+	}
+	raw := buf.Bytes()
+	if len(raw) > maxDocumentSize {
+		return nil, fmt.Errorf("controls: %s: document larger than %d bytes: %w", op, maxDocumentSize, ErrInvalid)
+	}
+	return raw, nil
+}
+
+// validationError returns res's problems as a [*ValidationError], or nil.
+func validationError(res strictjson.Result) error {
+	if res.OK() {
+		return nil
+	}
+	ps := make([]Problem, 0, len(res.Problems)+1)
+	for _, p := range res.Problems {
+		ps = append(ps, Problem{Path: p.Path, Message: p.Rule})
+	}
+	if res.Omitted > 0 {
+		ps = append(ps, Problem{Message: fmt.Sprintf("and %d more problems", res.Omitted)})
+	}
+	return &ValidationError{Problems: ps}
+}
+
 func decodeDocument(raw []byte) (Document, error) {
 	var doc Document
-	var generic any
-	if err := json.Unmarshal(raw, &generic); err != nil {
-		return doc, fmt.Errorf("controls: decode: %w", err)
+	res, err := strictjson.Unmarshal(raw, &doc, documentLimits)
+	if err := validationError(res); err != nil {
+		return Document{}, err
 	}
-	var ps problems
-	unknownFields(&ps, generic, reflect.TypeFor[Document](), "")
-	if err := ps.err(); err != nil {
-		return doc, err
+	if err != nil {
+		return Document{}, fmt.Errorf("controls: decode: %w: %w", ErrInvalid, err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			ps.add(te.Field, "cannot use JSON %s as %s", te.Value, te.Type)
-			return doc, ps.err()
-		}
-		return doc, fmt.Errorf("controls: decode: %w", err)
+	if err := validationError(strictjson.Tidy(&doc, false)); err != nil {
+		return Document{}, err
 	}
 	return doc, nil
 }
 
 // unknownFields reports object keys that t does not declare, with their
-// paths; encoding/json alone names the key but not where it is.
+// paths; encoding/json alone names the key but not where it is. (The
+// OSCAL mapping import uses it; catalogs go through strictjson.)
 func unknownFields(ps *problems, v any, t reflect.Type, path string) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()

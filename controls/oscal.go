@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aimsgo/iso42001/internal/oscal"
+	"github.com/aimsgo/iso42001/internal/strictjson"
 )
 
 // OSCALOptions tunes [ExportOSCAL]. The zero value (or nil) gives the
@@ -262,16 +263,18 @@ func controlToOSCAL(c *Catalog, ct *Control) oscal.Control {
 // 1.1.x or 1.2.x) and validates it like [New]. Objects it does not know are
 // ignored; what it reads must form a valid catalog.
 func ImportOSCAL(r io.Reader) (*Catalog, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, maxDocumentSize+1))
+	raw, err := readDocument(r, "import OSCAL")
 	if err != nil {
-		return nil, fmt.Errorf("controls: import OSCAL: %w", err)
+		return nil, err
 	}
-	if len(raw) > maxDocumentSize {
-		return nil, fmt.Errorf("controls: import OSCAL: document larger than %d bytes", maxDocumentSize)
+	// OSCAL carries much we do not model, so the check is untyped: limits,
+	// duplicate keys and UTF-8 before encoding/json builds anything.
+	if err := validationError(strictjson.Check(raw, nil, documentLimits)); err != nil {
+		return nil, err
 	}
 	var doc oscal.Document
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("controls: import OSCAL: %w", err)
+		return nil, fmt.Errorf("controls: import OSCAL: %w: %w", ErrInvalid, err)
 	}
 	if doc.Catalog == nil {
 		return nil, fmt.Errorf("controls: import OSCAL: not a catalog: %w", ErrInvalid)
@@ -288,6 +291,9 @@ func ImportOSCAL(r io.Reader) (*Catalog, error) {
 	}
 	for i := range doc.Catalog.Controls {
 		im.control(&doc.Catalog.Controls[i], "")
+	}
+	if err := validationError(strictjson.Tidy(&d, false)); err != nil {
+		return nil, err
 	}
 	return build(d, func(i int) string { return fmt.Sprintf("controls[%d]", i) })
 }

@@ -56,16 +56,29 @@ func Tidy(v any, dropEmpty bool) Result {
 type tidy struct {
 	drop bool
 	res  Result
-	path []string // JSON names and "[i]" of the fields walked into
+	path []step // fields and elements walked into
+}
+
+// step is a field name, or an index when name is "".
+type step struct {
+	name  string
+	index int
 }
 
 func (w *tidy) at() string {
 	var b strings.Builder
 	for _, e := range w.path {
-		if b.Len() > 0 && e[0] != '[' {
+		switch {
+		case e.name == "":
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(e.index))
+			b.WriteByte(']')
+		case b.Len() > 0:
 			b.WriteByte('.')
+			fallthrough
+		default:
+			b.WriteString(e.name)
 		}
-		b.WriteString(e)
 	}
 	return b.String()
 }
@@ -98,7 +111,7 @@ func (w *tidy) walk(v reflect.Value, name string) {
 			return
 		}
 		for i := range v.Len() {
-			w.path = append(w.path, "["+strconv.Itoa(i)+"]")
+			w.path = append(w.path, step{index: i})
 			w.walk(v.Index(i), name)
 			w.path = w.path[:len(w.path)-1]
 		}
@@ -107,7 +120,7 @@ func (w *tidy) walk(v reflect.Value, name string) {
 			return
 		}
 		for it := v.MapRange(); it.Next(); {
-			w.path = append(w.path, it.Key().String())
+			w.path = append(w.path, step{name: it.Key().String()})
 			w.text(it.Value().String(), "")
 			w.path = w.path[:len(w.path)-1]
 		}
@@ -139,7 +152,7 @@ func (w *tidy) walk(v reflect.Value, name string) {
 				fv.SetZero()
 				continue
 			}
-			w.path = append(w.path, fname)
+			w.path = append(w.path, step{name: fname})
 			w.walk(fv, fname)
 			w.path = w.path[:len(w.path)-1]
 		}
