@@ -13,12 +13,12 @@ import (
 
 // allocated runs f and returns the bytes the process allocated meanwhile
 // (parallel tests included, so bounds are generous).
-func allocated(f func() error) (error, uint64) {
+func allocated(f func() error) (uint64, error) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	err := f()
 	runtime.ReadMemStats(&after)
-	return err, after.TotalAlloc - before.TotalAlloc
+	return after.TotalAlloc - before.TotalAlloc, err
 }
 
 // repeatTo repeats unit between head and tail until the whole is about n
@@ -49,7 +49,7 @@ func TestDecodersRefuseBombs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err, alloc := allocated(func() error { return tc.decode(tc.in) })
+			alloc, err := allocated(func() error { return tc.decode(tc.in) })
 			t.Logf("%d-byte bomb refused after %d bytes allocated: %v", len(tc.in), alloc, err)
 			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want ErrInvalid mentioning %q", err, tc.want)
