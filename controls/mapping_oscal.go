@@ -206,9 +206,10 @@ func ExportOSCALMapping(w io.Writer, c *Catalog, framework Framework, opts *OSCA
 // prop or, failing that, follows the relationship (equivalent-to and
 // equal-to: equivalent; subset-of and superset-of: related;
 // intersects-with: partial); a "no-relationship" entry gives no pair. The
-// basis is the "basis" prop or the entry's remarks and is required. Every
-// problem is reported at once in a [*ValidationError] whose paths are JSON
-// paths into the document
+// basis is the "basis" prop or the entry's remarks and is required. A
+// collection may yield at most 100,000 pairs. Every problem (up to the
+// first 1,000) is reported at once in a [*ValidationError] whose paths are
+// JSON paths into the document
 // ("mapping-collection.mappings[0].maps[3].sources[0].id-ref"). Pass the
 // result to [ReplaceMappings] to load it into a catalog.
 func ImportOSCALMapping(r io.Reader, c *Catalog) ([]Mapping, error) {
@@ -239,8 +240,14 @@ func ImportOSCALMapping(r io.Reader, c *Catalog) ([]Mapping, error) {
 	metaFw, _ := oscal.FindProp(coll.Metadata.Props, oscal.Namespace, propFramework)
 	var out []Mapping
 	seen := map[Mapping]bool{}
+	full := func() bool { return len(ps) >= maxImportProblems }
+collection:
 	for i, mp := range coll.Mappings {
 		p := sprintf("%s.mappings[%d]", root, i)
+		if full() {
+			ps.add(p, "stopped reading after %d problems", len(ps))
+			break
+		}
 		fwName, ok := oscal.FindProp(mp.TargetResource.Props, oscal.Namespace, propFramework)
 		if !ok {
 			fwName = metaFw
@@ -256,6 +263,10 @@ func ImportOSCALMapping(r io.Reader, c *Catalog) ([]Mapping, error) {
 		}
 		for j, e := range mp.Maps {
 			ep := sprintf("%s.maps[%d]", p, j)
+			if full() {
+				ps.add(ep, "stopped reading after %d problems", len(ps))
+				break collection
+			}
 			strength, known := strengthOf(e.Relationship)
 			if !known {
 				ps.add(ep+".relationship", "must be equivalent-to, equal-to, subset-of, superset-of, intersects-with or no-relationship, got %q", e.Relationship)
@@ -287,6 +298,9 @@ func ImportOSCALMapping(r io.Reader, c *Catalog) ([]Mapping, error) {
 			}
 			var from, refs []string
 			for k, it := range e.Sources {
+				if full() {
+					break
+				}
 				ip := sprintf("%s.sources[%d]", ep, k)
 				id := label(it.Props, it.IDRef)
 				switch {
@@ -299,6 +313,9 @@ func ImportOSCALMapping(r io.Reader, c *Catalog) ([]Mapping, error) {
 				}
 			}
 			for k, it := range e.Targets {
+				if full() {
+					break
+				}
 				ip := sprintf("%s.targets[%d]", ep, k)
 				switch {
 				case it.Type != oscal.ItemControl && it.Type != oscal.ItemStatement:
@@ -308,6 +325,12 @@ func ImportOSCALMapping(r io.Reader, c *Catalog) ([]Mapping, error) {
 				default:
 					refs = append(refs, it.IDRef)
 				}
+			}
+			// Every source times every target: bound the product so a
+			// small hostile document cannot demand billions of pairs.
+			if len(out)+len(from)*len(refs) > maxImportPairs {
+				ps.add(ep, "more than %d pairs in the collection", maxImportPairs)
+				break collection
 			}
 			for _, f := range from {
 				for _, ref := range refs {
@@ -324,6 +347,13 @@ func ImportOSCALMapping(r io.Reader, c *Catalog) ([]Mapping, error) {
 	slices.SortStableFunc(out, cmpMappingFrom)
 	return out, nil
 }
+
+// Bounds on what one imported collection may yield. The built-in
+// crosswalks have a few hundred pairs.
+const (
+	maxImportPairs    = 100_000
+	maxImportProblems = 1_000
+)
 
 func frameworkList() string {
 	var names []string

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -219,6 +220,25 @@ func TestImportOSCALMappingErrors(t *testing.T) {
 		{"not a mapping collection", []byte(`{"catalog":{}}`), []string{"catalog: unknown field"}},
 		{"empty object", []byte(`{}`), []string{"mapping-collection: required"}},
 		{"not JSON", src[:len(src)/2], []string{"import OSCAL mapping"}},
+		{"pair bomb", mutate(t, src, func(coll map[string]any) {
+			e := at(coll, 0, 0)
+			e["sources"] = slices.Repeat(e["sources"].([]any), 400)
+			var targets []any
+			for i := range 300 {
+				targets = append(targets, map[string]any{"type": "control", "id-ref": "Art. " + strconv.Itoa(i%113+1)})
+			}
+			e["targets"] = targets
+		}), []string{e0 + ": more than 100000 pairs in the collection"}},
+		{"problem flood", mutate(t, src, func(coll map[string]any) {
+			mp := coll["mappings"].([]any)[0].(map[string]any)
+			var maps []any
+			for range 1500 {
+				maps = append(maps, map[string]any{"uuid": "u", "relationship": "same-as",
+					"sources": []any{map[string]any{"type": "control", "id-ref": "c-4.4"}},
+					"targets": []any{map[string]any{"type": "control", "id-ref": "Art. 17"}}})
+			}
+			mp["maps"] = maps
+		}), []string{"mapping-collection.mappings[0].maps[1000]: stopped reading after 1000 problems"}},
 		{"too large", append(bytes.Repeat([]byte(" "), maxDocumentSize), src...), []string{"larger than"}},
 		// OSCAL lets "mappings" be one object; another tool may leave out
 		// our props and cite its basis in remarks.
