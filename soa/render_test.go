@@ -174,7 +174,7 @@ func TestJSONMatchesSchemaAndRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, s := range map[string]*soa.SoA{"lender": approvedLender(t), "hostile": hostile(t)} {
+	for name, s := range map[string]*soa.SoA{"lender": approvedLender(t), "hostile": hostile(t), "undecided": undecidedSoA(t)} {
 		t.Run(name, func(t *testing.T) {
 			out := render(t, s, soa.FormatJSON)
 			v, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
