@@ -1,0 +1,355 @@
+package iso42001
+
+import (
+	"time"
+
+	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/audit"
+	"github.com/aimsgo/iso42001/controls"
+	"github.com/aimsgo/iso42001/risk"
+	"github.com/aimsgo/iso42001/soa"
+)
+
+// The manifest's header: every manifest names this API version and kind,
+// so that a later, incompatible layout can be told apart.
+const (
+	ManifestAPIVersion = "iso42001.aimsgo.dev/v1"
+	ManifestKind       = "AIMS"
+)
+
+// Manifest declares, in one document, what an organisation sets in Plan:
+// its context (4.1-4.3), its AI policy and documented information (5.2,
+// 7.5), roles (5.3), objectives (6.2), risk criteria, risks and their
+// treatment (6.1.2, 6.1.3), Statement of Applicability decisions and
+// obligations (6.1.3), metrics (9.1) and its internal audit programmes
+// (9.2). It is "AIMS as code": [DecodeManifest] reads it from YAML or
+// JSON, [AIMS.Plan] compares it with the workspace, [AIMS.Apply] carries
+// the differences out through the services, and [AIMS.Export] writes the
+// workspace back as a manifest.
+//
+// Fields mirror the stored records' own JSON names, without the header
+// the kernel keeps (version, timestamps, workflow): a manifest says what
+// should be, the journal says who changed it when.
+type Manifest struct {
+	// APIVersion is [ManifestAPIVersion].
+	APIVersion string `json:"apiVersion" jsonschema:"enum=iso42001.aimsgo.dev/v1"`
+	// Kind is [ManifestKind].
+	Kind string `json:"kind" jsonschema:"enum=AIMS"`
+	// Organisation is the organisation running the AIMS (4.1).
+	Organisation OrganisationSpec `json:"organisation"`
+	// ContextIssues are the internal and external issues (4.1).
+	ContextIssues []IssueSpec `json:"contextIssues,omitempty"`
+	// InterestedParties are the interested parties and their
+	// requirements (4.2).
+	InterestedParties []PartySpec `json:"interestedParties,omitempty"`
+	// AISystems is the inventory of AI systems (4.3, A.4).
+	AISystems []SystemSpec `json:"aiSystems,omitempty"`
+	// Scope is the scope of the AIMS (4.3).
+	Scope *ScopeSpec `json:"scope,omitempty"`
+	// Roles assigns AIMS roles to people (5.3).
+	Roles []RoleSpec `json:"roles,omitempty"`
+	// Documents is the documented information, the AI policy among it
+	// (5.2, 7.5), each with the state it should be in.
+	Documents []DocumentSpec `json:"documents,omitempty"`
+	// Objectives are the AI objectives (6.2).
+	Objectives []ObjectiveSpec `json:"objectives,omitempty"`
+	// RiskCriteria are the risk criteria (6.1.1, 6.1.2); when absent the
+	// workspace keeps its own.
+	RiskCriteria *risk.CriteriaSpec `json:"riskCriteria,omitempty"`
+	// Risks is the AI risk register (6.1.2, 6.1.3).
+	Risks []RiskSpec `json:"risks,omitempty"`
+	// SoA holds the decisions and obligations the Statement of
+	// Applicability is generated from (6.1.3).
+	SoA *SoASpec `json:"soa,omitempty"`
+	// Metrics are what is monitored and measured (9.1).
+	Metrics []MetricSpec `json:"metrics,omitempty"`
+	// AuditProgrammes are the internal audit programmes (9.2.2).
+	AuditProgrammes []ProgrammeSpec `json:"auditProgrammes,omitempty"`
+
+	src *source // where each field was read from; nil when built in code
+}
+
+// OrganisationSpec declares the organisation (record aims.Organisation).
+type OrganisationSpec struct {
+	// Name names the organisation.
+	Name string `json:"name"`
+	// AIMSName names its management system.
+	AIMSName string `json:"aimsName,omitempty"`
+	// Description describes it in a sentence.
+	Description string `json:"description,omitempty"`
+	// Sectors lists the sectors it works in.
+	Sectors []string `json:"sectors,omitempty"`
+	// Roles lists the AI roles it takes (provider, user, ...).
+	Roles []aims.AIRole `json:"roles,omitempty" jsonschema:"enum=provider,enum=producer,enum=customer,enum=partner,enum=subject,enum=user"`
+}
+
+// IssueSpec declares an internal or external issue (record
+// aims.ContextIssue).
+type IssueSpec struct {
+	// ID identifies the issue.
+	ID string `json:"id"`
+	// Title names the issue.
+	Title string `json:"title"`
+	// Type is internal or external.
+	Type aims.IssueType `json:"type" jsonschema:"enum=internal,enum=external"`
+	// Category classifies the issue (legal, technical, ethical, ...).
+	Category aims.IssueCategory `json:"category" jsonschema:"enum=legal,enum=regulatory,enum=political,enum=economic,enum=social,enum=technical,enum=environmental,enum=ethical,enum=cultural,enum=competitive,enum=organisational,enum=contractual,enum=other"`
+	// Description describes the issue.
+	Description string `json:"description,omitempty"`
+	// Affects lists what the issue affects.
+	Affects []string `json:"affects,omitempty"`
+	// ClimateRelevant marks an issue bearing on climate change.
+	ClimateRelevant bool `json:"climateRelevant,omitempty"`
+}
+
+// PartySpec declares an interested party and its requirements (record
+// aims.InterestedParty).
+type PartySpec struct {
+	// ID identifies the party.
+	ID string `json:"id"`
+	// Name names the party.
+	Name string `json:"name"`
+	// Category classifies the party (customer, regulator, ...).
+	Category aims.PartyCategory `json:"category" jsonschema:"enum=customer,enum=user,enum=ai-subject,enum=regulator,enum=employee,enum=supplier,enum=partner,enum=investor,enum=society,enum=other"`
+	// Description describes the party.
+	Description string `json:"description,omitempty"`
+	// Requirements are the party's relevant requirements.
+	Requirements []aims.Requirement `json:"requirements,omitempty"`
+}
+
+// SystemSpec declares an AI system of the inventory (record
+// aims.AISystem).
+type SystemSpec struct {
+	// ID identifies the system.
+	ID string `json:"id"`
+	// Name names the system.
+	Name string `json:"name"`
+	// Purpose is its intended purpose.
+	Purpose string `json:"purpose,omitempty"`
+	// Description describes what it does and how.
+	Description string `json:"description,omitempty"`
+	// Stage is its life cycle stage.
+	Stage aims.LifecycleStage `json:"stage,omitempty" jsonschema:"enum=inception,enum=design-and-development,enum=verification-and-validation,enum=deployment,enum=operation-and-monitoring,enum=re-evaluation,enum=retirement"`
+	// Roles lists the roles the organisation takes towards it.
+	Roles []aims.AIRole `json:"roles,omitempty" jsonschema:"enum=provider,enum=producer,enum=customer,enum=partner,enum=subject,enum=user"`
+	// Owner is the person accountable for it.
+	Owner string `json:"owner,omitempty"`
+	// ModelVersion identifies the model or release in use.
+	ModelVersion string `json:"modelVersion,omitempty"`
+	// DataSources lists the data it is built and run on.
+	DataSources []aims.DataSource `json:"dataSources,omitempty"`
+	// ThirdParties lists suppliers and partners involved.
+	ThirdParties []aims.ThirdParty `json:"thirdParties,omitempty"`
+	// DeploymentContext says where, for whom and how it is used.
+	DeploymentContext string `json:"deploymentContext,omitempty"`
+	// InScope records that it is inside the AIMS scope.
+	InScope bool `json:"inScope"`
+}
+
+// ScopeSpec declares the scope of the AIMS (record aims.Scope).
+type ScopeSpec struct {
+	// Statement is the scope statement.
+	Statement string `json:"statement"`
+	// Inclusions lists what is included.
+	Inclusions []string `json:"inclusions,omitempty"`
+	// Exclusions lists what is excluded, each with its reason.
+	Exclusions []aims.Exclusion `json:"exclusions,omitempty"`
+	// Boundaries lists the boundaries.
+	Boundaries []string `json:"boundaries,omitempty"`
+	// AISystems lists the ids of the AI systems in scope.
+	AISystems []string `json:"aiSystems,omitempty"`
+	// Requirements lists the interested parties' requirements the AIMS
+	// addresses.
+	Requirements []aims.RequirementRef `json:"requirements,omitempty"`
+}
+
+// RoleSpec assigns roles to one person (record aims.RoleAssignment).
+type RoleSpec struct {
+	// ID is the person's actor id.
+	ID string `json:"id"`
+	// Name is the person's display name.
+	Name string `json:"name,omitempty"`
+	// Roles lists the roles held ("aims-manager", "approver", ...).
+	Roles []aims.Role `json:"roles"`
+	// Responsibilities lists responsibilities and authorities.
+	Responsibilities []string `json:"responsibilities,omitempty"`
+}
+
+// DocumentSpec declares a document of the documented information (record
+// aims.DocumentedInfo): its content, its author and the state it should
+// reach. Apply moves it there through the document workflow: created and
+// submitted by the author, approved (and published) by the approver, who
+// must hold the approver or top-management role and must not be the
+// author. A change to the content of a published document makes a new
+// revision.
+type DocumentSpec struct {
+	// Number identifies the document across its revisions.
+	Number string `json:"number"`
+	// Title is its title.
+	Title string `json:"title"`
+	// Type is policy, procedure, record, plan, report or other.
+	Type aims.DocType `json:"type" jsonschema:"enum=policy,enum=procedure,enum=record,enum=plan,enum=report,enum=other"`
+	// AIPolicy marks the AI policy (5.2).
+	AIPolicy bool `json:"aiPolicy,omitempty"`
+	// Clauses lists the clauses or controls it serves.
+	Clauses []string `json:"clauses,omitempty"`
+	// Author is the actor who writes it, and owns it.
+	Author string `json:"author"`
+	// Text is the content kept inline; use it or Content.
+	Text string `json:"text,omitempty"`
+	// Content points at content kept elsewhere.
+	Content aims.ContentRef `json:"content,omitzero"`
+	// ReviewDue is when it is next to be reviewed.
+	ReviewDue time.Time `json:"reviewDue,omitzero"`
+	// State is the state it should be in: draft, in-review, approved or
+	// published.
+	State aims.DocState `json:"state" jsonschema:"enum=draft,enum=in-review,enum=approved,enum=published"`
+	// Approver approves it; required when State is approved or
+	// published, and forbidden before.
+	Approver string `json:"approver,omitempty"`
+}
+
+// ObjectiveSpec declares an AI objective (record aims.Objective).
+type ObjectiveSpec struct {
+	// ID identifies the objective.
+	ID string `json:"id"`
+	// Title names it.
+	Title string `json:"title"`
+	// Statement says what is to be achieved.
+	Statement string `json:"statement,omitempty"`
+	// Measures lists how achievement is measured.
+	Measures []aims.Measure `json:"measures,omitempty"`
+	// Responsible is the person accountable for it.
+	Responsible string `json:"responsible"`
+	// Due is when it is to be achieved.
+	Due time.Time `json:"due,omitzero"`
+	// Related lists the Annex C objectives it serves.
+	Related []controls.AIObjective `json:"related,omitempty"`
+	// AISystems lists the AI systems it concerns.
+	AISystems []string `json:"aiSystems,omitempty"`
+}
+
+// RiskSpec declares an AI risk (record risk.Risk): what it is, its
+// assessments and its treatment. Apply adds it as its owner, assesses it,
+// fires analyse and evaluate, then records the treatment, through the
+// risk register.
+type RiskSpec struct {
+	// ID identifies the risk.
+	ID string `json:"id"`
+	// Title names the risk.
+	Title string `json:"title"`
+	// Description describes it.
+	Description string `json:"description,omitempty"`
+	// Systems lists the AI systems it concerns.
+	Systems []string `json:"systems,omitempty"`
+	// Sources lists its Annex C.3 risk sources.
+	Sources []controls.RiskSource `json:"sources,omitempty"`
+	// Objectives lists the Annex C.2 objectives it threatens.
+	Objectives []controls.AIObjective `json:"objectives,omitempty"`
+	// Owner is the risk owner, who acts on it.
+	Owner string `json:"owner"`
+	// Causes lists its causes.
+	Causes []string `json:"causes,omitempty"`
+	// Consequences lists its consequences.
+	Consequences []string `json:"consequences,omitempty"`
+	// Inherent is the assessment before treatment.
+	Inherent *RatingSpec `json:"inherent,omitempty"`
+	// Treatment is the treatment plan; it needs Inherent.
+	Treatment *TreatmentSpec `json:"treatment,omitempty"`
+	// Residual is the assessment after treatment; it needs Treatment.
+	Residual *RatingSpec `json:"residual,omitempty"`
+}
+
+// RatingSpec is an assessment with its note (risk.Rating without the
+// score, which the register computes from the criteria).
+type RatingSpec struct {
+	// Assessment gives the likelihood and consequence levels (or the
+	// factors or exposure the criteria's scorer reads).
+	Assessment risk.Assessment `json:"assessment"`
+	// Note says what the assessment rests on.
+	Note string `json:"note,omitempty"`
+}
+
+// TreatmentSpec is a treatment plan (risk.Treatment).
+type TreatmentSpec struct {
+	// Options lists the treatment options chosen.
+	Options []risk.Option `json:"options" jsonschema:"enum=avoid,enum=remove-source,enum=change-likelihood,enum=change-consequence,enum=share,enum=retain"`
+	// Rationale says why.
+	Rationale string `json:"rationale,omitempty"`
+	// Controls lists the controls chosen.
+	Controls []risk.ControlChoice `json:"controls,omitempty"`
+	// Rejected lists controls considered and rejected, with reasons.
+	Rejected []risk.Rejection `json:"rejected,omitempty"`
+	// Actions lists the treatment actions.
+	Actions []risk.Action `json:"actions,omitempty"`
+	// Expected is the residual assessment expected after treatment.
+	Expected *RatingSpec `json:"expected,omitempty"`
+}
+
+// SoASpec declares the inputs of the Statement of Applicability that
+// people decide (6.1.3): explicit decisions and obligations.
+type SoASpec struct {
+	// Decisions include or exclude controls, each with its reason.
+	Decisions []DecisionSpec `json:"decisions,omitempty"`
+	// Obligations are legal, regulatory, contractual or interested-party
+	// obligations requiring controls.
+	Obligations []soa.Obligation `json:"obligations,omitempty"`
+}
+
+// DecisionSpec is a decision on one control (soa.Decision without who
+// and when, which the service records).
+type DecisionSpec struct {
+	// Control is the control decided on.
+	Control string `json:"control"`
+	// Choice is include or exclude.
+	Choice soa.Choice `json:"choice" jsonschema:"enum=include,enum=exclude"`
+	// Reason says why.
+	Reason string `json:"reason"`
+}
+
+// MetricSpec declares a metric (record audit.Metric).
+type MetricSpec struct {
+	// ID identifies the metric.
+	ID string `json:"id"`
+	// Title names it.
+	Title string `json:"title"`
+	// Objective is the objective it evidences.
+	Objective string `json:"objective,omitempty"`
+	// Measure names the objective's measure it tracks.
+	Measure string `json:"measure,omitempty"`
+	// Controls lists the controls it evidences.
+	Controls []string `json:"controls,omitempty"`
+	// Method says how it is measured.
+	Method string `json:"method"`
+	// FrequencyDays is how often it is measured.
+	FrequencyDays int `json:"frequencyDays"`
+	// Target is the value to reach.
+	Target float64 `json:"target"`
+	// Direction says which side of Target counts as met.
+	Direction aims.Direction `json:"direction" jsonschema:"enum=at-least,enum=at-most,enum=exactly"`
+	// Unit is Target's unit.
+	Unit string `json:"unit,omitempty"`
+	// MeasuredBy is who measures.
+	MeasuredBy string `json:"measuredBy"`
+	// EvaluatedBy is who evaluates the results.
+	EvaluatedBy string `json:"evaluatedBy"`
+}
+
+// ProgrammeSpec declares an internal audit programme (record
+// audit.Programme).
+type ProgrammeSpec struct {
+	// ID identifies the programme.
+	ID string `json:"id"`
+	// Title names it.
+	Title string `json:"title"`
+	// FrequencyDays is how often each area is audited.
+	FrequencyDays int `json:"frequencyDays"`
+	// Methods lists the audit methods.
+	Methods []string `json:"methods"`
+	// Responsible is the person who manages the programme.
+	Responsible string `json:"responsible"`
+	// Criteria lists the audit criteria.
+	Criteria []string `json:"criteria"`
+	// Areas lists the clauses and controls audited, with owners.
+	Areas []audit.Area `json:"areas"`
+}
