@@ -51,4 +51,46 @@ if [ -n "${ISO42001_REQUIRE_OSCAL:-}" ]; then
   go run ./internal/cmd/oscalcheck -model mapping "$dir/mapping-nist.json"
 fi
 # --- end crosswalk mapping schema ---
+# --- journal tamper cases (issue 12) -----------------------------------
+# Someone with write access to the SQLite file: a record inserted with no
+# journal entry, the newest entry cut from the end, the tenant wiped. A
+# signed checkpoint, kept outside the database, catches the last two.
+if command -v sqlite3 >/dev/null 2>&1; then
+  jdb="$dir/journal.db"
+  "$bin" journal keygen --out "$dir/journal-key.pem" >"$dir/journal-key.pub.pem"
+  [ "$(stat -c %a "$dir/journal-key.pem")" = 600 ] || fail "journal keygen: private key is not mode 0600"
+  "$bin" init --db "$jdb"
+  "$bin" system add --db "$jdb" --id credit --name "Credit scoring" --role provider --owner alice
+  "$bin" system add --db "$jdb" --id assistant --name "LLM assistant" --role customer --owner bob
+  "$bin" journal head --db "$jdb" | grep -q "seq:    2" || fail "journal head is not at entry 2"
+  "$bin" journal checkpoint --db "$jdb" --key "$dir/journal-key.pem" >"$dir/cp.json"
+  "$bin" journal verify --db "$jdb" --checkpoint "$dir/cp.json" --key "$dir/journal-key.pub.pem" | grep -q "consistent with 1 signed checkpoint" ||
+    fail "journal verify against a fresh checkpoint"
+
+  # journal_case NAME SQL EXPECTED [--checkpoint]: tamper a copy, verify must exit 1 naming EXPECTED.
+  journal_case() {
+    local name=$1 sql=$2 want=$3
+    shift 3
+    cp "$jdb" "$dir/j-$name.db"
+    sqlite3 "$dir/j-$name.db" "$sql"
+    if "$bin" journal verify --db "$dir/j-$name.db" "$@" >"$dir/j-$name.out" 2>&1; then
+      cat "$dir/j-$name.out"; fail "journal verify passed after: $name"
+    fi
+    grep -q "$want" "$dir/j-$name.out" || { cat "$dir/j-$name.out"; fail "journal verify after $name did not say: $want"; }
+    echo "journal tamper detected ($name): $(tail -n 1 "$dir/j-$name.out")"
+  }
+  journal_case record-without-entry \
+    "INSERT INTO aims_records (tenant, kind, id, version, attrs, data) SELECT tenant, kind, 'ghost', 1, attrs, data FROM aims_records WHERE id = 'credit';" \
+    "record ai-system/ghost: is stored at version 1 but no journal entry mentions it"
+  cut="DELETE FROM aims_journal WHERE seq = 2; DELETE FROM aims_records WHERE id = 'assistant'; DELETE FROM aims_record_attrs WHERE id = 'assistant';"
+  cp "$jdb" "$dir/j-cut-plain.db"
+  sqlite3 "$dir/j-cut-plain.db" "$cut"
+  "$bin" journal verify --db "$dir/j-cut-plain.db" >/dev/null || fail "a cut tail without a checkpoint should look intact (this case proves the checkpoint matters)"
+  journal_case cut-tail "$cut" "journal entry 2: the journal ends at entry 1 but the checkpoint" --checkpoint "$dir/cp.json"
+  journal_case wiped-tenant "DELETE FROM aims_journal; DELETE FROM aims_records; DELETE FROM aims_record_attrs;" \
+    "journal entry 1: the journal ends at entry 0" --checkpoint "$dir/cp.json" --key "$dir/journal-key.pub.pem"
+else
+  echo "WARNING: sqlite3 tool not available; journal tamper cases skipped (the Go tests tamper through database/sql)" >&2
+fi
+# --- end of journal tamper cases ---------------------------------------
 echo "cli.sh: ok"

@@ -186,37 +186,3 @@ func runRoleList(ctx context.Context, a *app, args []string) error {
 	}
 	return tw.Flush()
 }
-
-func journalCommand() *command {
-	return &command{
-		name:    "journal",
-		summary: "the tamper-evident journal",
-		usage:   "verify",
-		sub: []*command{
-			{name: "verify", summary: "check the hash chain and record digests; exit 0 when intact", usage: "", run: runJournalVerify},
-		},
-	}
-}
-
-func runJournalVerify(ctx context.Context, a *app, args []string) error {
-	f := a.flags("aimsctl journal verify", "check the journal's hash chain and every journaled record's digest; exit 0 when intact, 1 naming the first broken entry", "")
-	wf := addWorkspaceFlags(f)
-	if _, err := leaf(f, args, 0, 0); err != nil {
-		return err
-	}
-	ws, err := wf.open(ctx, a, false)
-	if err != nil {
-		return err
-	}
-	defer ws.Close()
-	rep, err := ws.Verify(ctx)
-	var ce *aims.ChainError
-	if errors.As(err, &ce) {
-		return fmt.Errorf("journal is NOT intact: %w", ce)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "journal intact: %d entries verified, %d records match their last entry\n", rep.Entries, rep.Records)
-	return nil
-}
