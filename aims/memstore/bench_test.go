@@ -5,9 +5,12 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/aims/storetest"
 )
 
 // The baselines are the least a store that copies in and out can do: a
@@ -124,5 +127,82 @@ func BenchmarkList(b *testing.B) {
 		if err != nil || len(p.Records) != 100 {
 			b.Fatal(len(p.Records), err)
 		}
+	}
+}
+
+// concurrentWriters are the writer counts of the contention benchmarks.
+var concurrentWriters = []int{1, 4, 16, 64}
+
+// runConcurrent calls op(i) for i in [0, b.N) from writers goroutines and
+// reports throughput and failures (which must be 0).
+func runConcurrent(b *testing.B, writers int, op func(ctx context.Context, i int64) error) {
+	ctx := context.Background()
+	var next, failed atomic.Int64
+	var firstErr atomic.Value
+	b.ReportAllocs()
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				if err := op(ctx, i); err != nil {
+					failed.Add(1)
+					firstErr.CompareAndSwap(nil, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
+	b.ReportMetric(float64(failed.Load()), "failures")
+	if err, ok := firstErr.Load().(error); ok {
+		b.Errorf("%d of %d creates failed; first: %v", failed.Load(), b.N, err)
+	}
+}
+
+// BenchmarkConcurrentCreates creates distinct notes in one tenant from 1
+// to 64 goroutines through the kernel: validation, JSON, the record, and
+// its journal entry sealed under the store's lock.
+func BenchmarkConcurrentCreates(b *testing.B) {
+	for _, w := range concurrentWriters {
+		b.Run(fmt.Sprintf("writers=%d", w), func(b *testing.B) {
+			ws, err := aims.NewWorkspace(New(), "acme", &aims.Options{Clock: func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 1, time.UTC) }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			notes := storetest.Notes(ws)
+			runConcurrent(b, w, func(ctx context.Context, i int64) error {
+				n := &storetest.Note{Title: "a note of about the size of a risk title", Owner: "ana"}
+				n.ID = fmt.Sprintf("n-%09d", i)
+				return notes.Create(ctx, "ana", n)
+			})
+		})
+	}
+}
+
+// BenchmarkBaselineConcurrentCreates does the bare minimum of the same
+// work: under one mutex, a copy of the document into a map and an entry
+// appended to a slice.
+func BenchmarkBaselineConcurrentCreates(b *testing.B) {
+	data := []byte(`{"kind":"note","schemaVersion":1,"id":"n-000000000","version":1,"title":"a note of about the size of a risk title","owner":"ana"}`)
+	for _, w := range concurrentWriters {
+		b.Run(fmt.Sprintf("writers=%d", w), func(b *testing.B) {
+			var mu sync.Mutex
+			m := map[string][]byte{}
+			var journal []aims.Entry
+			runConcurrent(b, w, func(ctx context.Context, i int64) error {
+				id := fmt.Sprintf("n-%09d", i)
+				mu.Lock()
+				defer mu.Unlock()
+				m[id] = bytes.Clone(data)
+				journal = append(journal, aims.Entry{Seq: uint64(len(journal) + 1), Kind: "note", ID: id, Event: aims.EventCreate, Version: 1})
+				return nil
+			})
+		})
 	}
 }
