@@ -1,7 +1,11 @@
 // Package sqlstore is the database/sql [aims.Store]: SQLite for an
 // embedded AIMS, PostgreSQL for a shared, multi-tenant one. It also
-// implements [aims.Transactor], so a record change and its journal entry
-// commit together.
+// implements [aims.Transactor] and [aims.ChainApplier], so a record change
+// and its journal entry commit together and concurrent writers never lose
+// a race for the journal head; and [aims.KindLister] and
+// [aims.IndexChecker], so that [aims.Workspace.Verify] finds records with
+// no journal entry and attribute index rows that disagree with their
+// record.
 //
 // The package imports no driver. The caller opens a *sql.DB with the
 // driver of its choice, names the [Dialect], and migrates:
@@ -15,11 +19,12 @@
 //
 // # Schema and migrations
 //
-// Four tables, each keyed by tenant first so that no statement can reach
+// Five tables, each keyed by tenant first so that no statement can reach
 // another tenant's rows: aims_records (one row per record, its version,
 // attributes as a JSON object and the document bytes), aims_record_attrs
 // (one row per attribute, indexed on tenant, kind, name and value for List
-// filters), aims_journal (one row per entry, keyed by tenant and Seq) and
+// filters), aims_journal (one row per entry, keyed by tenant and Seq),
+// aims_journal_locks (one row per tenant that appends lock) and
 // aims_schema_migrations (the applied schema versions).
 //
 // The schema is explicit and versioned: [Store.Migrate] applies the
@@ -35,21 +40,32 @@
 // leaves nothing half-written. Writes use optimistic versions: an UPDATE
 // conditioned on the expected version, or an INSERT that does nothing on an
 // existing key, and the affected row count decides between success,
-// [aims.ErrConflict] and [aims.ErrNotFound]. Appends read the journal head
-// inside the transaction and rely on the (tenant, seq) primary key to
-// refuse a concurrent appender that took the same Seq, also as
-// [aims.ErrConflict]. Lock contention is never reported as a conflict: the
-// store retries the transaction with a bounded backoff (SQLite busy or
-// locked, PostgreSQL serialization failures and deadlocks) until ctx ends.
+// [aims.ErrConflict] and [aims.ErrNotFound]. Every append takes the
+// tenant's journal lock inside its transaction, after the record writes:
+// on PostgreSQL the row of aims_journal_locks (SELECT ... FOR UPDATE, the
+// row made on the tenant's first append), on SQLite the database's write
+// lock, which every write transaction takes at BEGIN IMMEDIATE. Holding
+// it, [Store.ApplyChained] reads the head and lets the kernel seal the
+// entries, so writers of distinct records queue for a moment instead of
+// failing; [Store.Append] and [Store.Apply] check that their entries
+// follow the head and refuse them with [aims.ErrConflict] otherwise.
+// Lock contention is never reported as a conflict: the store retries the
+// transaction with a jittered exponential backoff (SQLite busy or locked,
+// PostgreSQL serialization failures and deadlocks), and when that runs
+// out (about 10 s) it returns an error matching [aims.ErrContention],
+// which the kernel retries in turn.
 //
 // Every value reaches the database as a parameter; only fixed identifiers
 // and placeholders are concatenated into statements.
 //
 // # SQLite
 //
-// SQLite has one writer at a time. Open it with a busy timeout, WAL
-// journaling and immediate write transactions, so that writers queue on
-// the lock instead of failing when a read turns into a write:
+// SQLite has one writer at a time. The store starts its write
+// transactions with BEGIN IMMEDIATE itself, and gives a connection it
+// writes on a busy timeout of 5 s when the DSN left it at 0, so writers
+// queue on the lock even with a bare file: DSN. Open it with a busy
+// timeout (which also covers reads) and WAL journaling (readers and the
+// writer do not block each other):
 //
 //	file:/path/aims.db?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate
 //
