@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/aimsgo/iso42001/internal/oscal"
+	"github.com/aimsgo/iso42001/internal/strictjson"
 )
 
 // BasisNISTCrosswalk is the basis of every NIST AI RMF pair taken from the
@@ -193,7 +194,8 @@ func ExportOSCALMapping(w io.Writer, c *Catalog, framework Framework, opts *OSCA
 }
 
 // ImportOSCALMapping reads an OSCAL mapping collection (oscal-version 1.1.x
-// or 1.2.x, at most 32 MiB) whose sources are clauses and controls of c,
+// or 1.2.x, within [MaxDocumentSize], [MaxDocumentDepth] and
+// [MaxDocumentValues]; duplicate keys and invalid UTF-8 are errors) whose sources are clauses and controls of c,
 // such as [ExportOSCALMapping] writes, and returns its pairs in the order
 // of [Catalog.Mappings] (by our id, then by reference).
 //
@@ -213,12 +215,15 @@ func ExportOSCALMapping(w io.Writer, c *Catalog, framework Framework, opts *OSCA
 // ("mapping-collection.mappings[0].maps[3].sources[0].id-ref"). Pass the
 // result to [ReplaceMappings] to load it into a catalog.
 func ImportOSCALMapping(r io.Reader, c *Catalog) ([]Mapping, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, maxDocumentSize+1))
+	raw, err := readDocument(r, "import OSCAL mapping")
 	if err != nil {
-		return nil, fmt.Errorf("controls: import OSCAL mapping: %w", err)
+		return nil, err
 	}
-	if len(raw) > maxDocumentSize {
-		return nil, fmt.Errorf("controls: import OSCAL mapping: document larger than %d bytes", maxDocumentSize)
+	// Limits, duplicate keys and UTF-8 before encoding/json builds
+	// anything; unknown fields are checked against the model below, once
+	// "mappings" is known to be an array.
+	if err := validationError(strictjson.Check(raw, nil, documentLimits)); err != nil {
+		return nil, err
 	}
 	doc, err := decodeMappingDocument(raw)
 	if err != nil {

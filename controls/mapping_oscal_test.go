@@ -219,7 +219,9 @@ func TestImportOSCALMappingErrors(t *testing.T) {
 			[]string{"uuid: cannot use JSON number"}},
 		{"not a mapping collection", []byte(`{"catalog":{}}`), []string{"catalog: unknown field"}},
 		{"empty object", []byte(`{}`), []string{"mapping-collection: required"}},
-		{"not JSON", src[:len(src)/2], []string{"import OSCAL mapping"}},
+		{"not JSON", src[:len(src)/2], []string{"unexpected end"}},
+		{"duplicate key", []byte(`{"mapping-collection":{"uuid":"a","uuid":"b"}}`), []string{"mapping-collection.uuid: duplicate key"}},
+		{"too deep", []byte(strings.Repeat("[", 100) + strings.Repeat("]", 100)), []string{"deep"}},
 		{"pair bomb", mutate(t, src, func(coll map[string]any) {
 			e := at(coll, 0, 0)
 			e["sources"] = slices.Repeat(e["sources"].([]any), 400)
