@@ -106,6 +106,13 @@ func runImpactAnswer(ctx context.Context, a *app, args []string) error {
 	defer ws.Close()
 	as, err := svc.Answer(ctx, wf.who(a), pos[0], ans)
 	if err != nil {
+		if errors.Is(err, aims.ErrInvalid) && impact.IsScreeningAnswers(ans) {
+			system := "SYSTEM"
+			if got, gerr := svc.Get(ctx, pos[0]); gerr == nil {
+				system = got.System
+			}
+			return fmt.Errorf("%s: %s answers the EU AI Act screening, not the assessment's questionnaire; record it with: aimsctl impact screen --system %s --file %s\n%w", cmd, *file, system, *file, err)
+		}
 		return err
 	}
 	fmt.Fprintf(a.stdout, "%s: %d answers recorded\n", as.ID, len(ans))
