@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -469,4 +470,115 @@ func ExampleCollection() {
 	//   title: is required
 	//   items[0].weight: must be between 1 and 5, got 9
 	// 2 entries, 1 record verified: true
+}
+
+// ktContended is a ChainApplier whose first fails calls report
+// ErrContention, as a store whose lock stayed taken would.
+type ktContended struct {
+	*memstore.Store
+	fails int64
+	calls atomic.Int64
+}
+
+func (s *ktContended) ApplyChained(ctx context.Context, tenant string, b aims.Batch, seal func(uint64, string) error) ([]int64, error) {
+	if s.calls.Add(1) <= s.fails {
+		return nil, fmt.Errorf("lock wait ran out: %w", aims.ErrContention)
+	}
+	return s.Store.ApplyChained(ctx, tenant, b, seal)
+}
+
+// ktMover is a Transactor (not a ChainApplier) on which another writer
+// appends an entry just before every Apply: the head always moves.
+type ktMover struct {
+	*memstore.Store
+	calls atomic.Int64
+}
+
+func (s *ktMover) Apply(ctx context.Context, tenant string, b aims.Batch) ([]int64, error) {
+	s.calls.Add(1)
+	var prev *aims.Entry
+	if h, err := s.Store.Head(ctx, tenant); err == nil {
+		prev = &h
+	}
+	e := aims.Entry{Time: ktNow, Actor: "other", Event: "note"}
+	aims.Seal(tenant, &e, prev)
+	if err := s.Store.Append(ctx, tenant, e); err != nil {
+		return nil, err
+	}
+	return s.Store.Apply(ctx, tenant, b)
+}
+
+func (s *ktMover) ApplyChained() {} // hides memstore's: not an aims.ChainApplier
+
+func TestCommitContention(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		fails int64
+		// ok: the create lands after retries; otherwise it fails with
+		// ErrContention (never ErrConflict) and writes nothing.
+		ok bool
+	}{
+		{"RetriedThrough", 3, true},
+		{"Exhausted", 1 << 30, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := &ktContended{Store: memstore.New(), fails: tc.fails}
+			var waits atomic.Int64
+			ws, err := aims.NewWorkspace(s, "acme", &aims.Options{Clock: func() time.Time { return ktNow },
+				Jitter: func(d time.Duration) time.Duration {
+					if d <= 0 {
+						t.Errorf("jitter asked for a range of %v", d)
+					}
+					waits.Add(1)
+					return 0
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := &ktMemo{Title: "contended"}
+			m.ID = "memo-c"
+			err = aims.NewCollection[ktMemo](ws, "memo", 1).Create(t.Context(), "ana", m)
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("Create after %d contended attempts: %v", tc.fails, err)
+				}
+				if got := s.calls.Load(); got != tc.fails+1 {
+					t.Errorf("ApplyChained called %d times, want %d", got, tc.fails+1)
+				}
+				if got := waits.Load(); got != tc.fails {
+					t.Errorf("%d jittered waits, want one per retry (%d)", got, tc.fails)
+				}
+				return
+			}
+			if !errors.Is(err, aims.ErrContention) || errors.Is(err, aims.ErrConflict) {
+				t.Fatalf("Create under endless contention: error = %v, want ErrContention and not ErrConflict", err)
+			}
+			if calls := s.calls.Load(); calls < 2 || calls != waits.Load()+1 {
+				t.Errorf("%d attempts and %d waits: want a bounded number of retries, each after a wait", calls, waits.Load())
+			}
+			if _, err := s.Get(t.Context(), "acme", "memo", "memo-c"); !errors.Is(err, aims.ErrNotFound) {
+				t.Errorf("Get after a failed create: %v, want ErrNotFound", err)
+			}
+		})
+	}
+	t.Run("TransactorHeadAlwaysMoves", func(t *testing.T) {
+		t.Parallel()
+		s := &ktMover{Store: memstore.New()}
+		ws, err := aims.NewWorkspace(s, "acme", &aims.Options{Clock: func() time.Time { return ktNow },
+			Jitter: func(time.Duration) time.Duration { return 0 }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := &ktMemo{Title: "moving"}
+		err = aims.NewCollection[ktMemo](ws, "memo", 1).Create(t.Context(), "ana", m)
+		if !errors.Is(err, aims.ErrContention) || errors.Is(err, aims.ErrConflict) {
+			t.Fatalf("Create while the head always moves: error = %v, want ErrContention and not ErrConflict", err)
+		}
+		if s.calls.Load() < 2 {
+			t.Errorf("Apply called %d times, want retries", s.calls.Load())
+		}
+	})
 }
