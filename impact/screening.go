@@ -175,19 +175,22 @@ func screeningOf(res *Result, sch *Schedule) (*Screening, error) {
 // its own day and the rule's. So the duties of an Annex I product follow
 // Article 6(1)'s day, those of an Annex III use the Annex III day.
 func (s *Screening) date(sch *Schedule) {
-	ruleDay := make(map[string]Milestone, len(s.Reasons))
+	ruleDay := make([]Milestone, len(s.Reasons)) // by reason index
 	var tier Milestone
-	for _, r := range s.Reasons {
+	for i, r := range s.Reasons {
 		m, ok := sch.AppliesFrom(r.Reference)
 		if !ok {
 			continue
 		}
-		ruleDay[r.Rule] = m
+		ruleDay[i] = m
 		if r.Decisive && (tier.From.IsZero() || m.From.Before(tier.From)) {
 			tier = m
 		}
 	}
 	s.From = tier.From
+	if len(s.Obligations) > 0 {
+		s.Applies = make([]Applicability, 0, len(s.Obligations))
+	}
 	for _, d := range s.Obligations {
 		m, ok := sch.AppliesFrom(d.Reference)
 		var from Milestone
@@ -195,7 +198,12 @@ func (s *Screening) date(sch *Schedule) {
 		case d.Outcome != "":
 			from = tier
 		case d.Rule != "":
-			from = ruleDay[d.Rule]
+			for i, r := range s.Reasons {
+				if r.Rule == d.Rule {
+					from = ruleDay[i]
+					break
+				}
+			}
 		}
 		if !ok || from.From.After(m.From) {
 			m = from
