@@ -36,7 +36,8 @@ func (t Tier) Valid() bool {
 
 // Screening is the result of an EU AI Act screening: the tier, every
 // reason traced to the answers and the article behind it, the duties that
-// follow for the roles the organisation declared, and the notice that the
+// follow for the roles the organisation declared with the day each
+// applies from, the rules version applied, and the notice that the
 // screening is an aid, not legal advice.
 type Screening struct {
 	// Questionnaire is the "id@version" of the screening questionnaire.
