@@ -111,12 +111,13 @@ func (pl *planner) documents(ctx context.Context) error {
 					pl.problems.Addf(path, "revision %s is %s: its content cannot change until it is published (then a new revision is made)", cur.ID, from)
 					continue
 				}
-			} else if docOrder[from] >= docOrder[aims.DocApproved] && cur.Approver != want.Approver {
-				pl.problems.Addf(path+".approver", "revision %s was approved by %q: an approval cannot be rewritten; change the content to make a new revision", cur.ID, cur.Approver)
-				continue
 			}
 			if docOrder[want.State] < docOrder[from] {
 				pl.problems.Addf(path+".state", "revision %s is already %s: a document does not go back to %s", id, from, want.State)
+				continue
+			}
+			if len(fields) == 0 && docOrder[from] >= docOrder[aims.DocApproved] && cur.Approver != want.Approver {
+				pl.problems.Addf(path+".approver", "revision %s was approved by %q: an approval cannot be rewritten; change the content to make a new revision", cur.ID, cur.Approver)
 				continue
 			}
 			c.Action = ActionUpdate
