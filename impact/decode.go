@@ -8,28 +8,35 @@ import (
 	"io"
 	"slices"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 	"github.com/invopop/jsonschema"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/internal/strictjson"
 )
 
 // Input limits. A questionnaire or an answers file is a document a person
-// writes; the limits keep a hostile one from exhausting memory.
+// writes; the limits keep a hostile one from exhausting memory or time.
+// They are checked before anything is decoded; YAML input has the
+// further limits [MaxYAMLSize], [MaxYAMLEntries] and [MaxYAMLNodes].
 const (
 	// MaxQuestionnaireSize bounds an encoded questionnaire.
 	MaxQuestionnaireSize = 4 << 20
 	// MaxAnswersSize bounds an encoded answers file.
 	MaxAnswersSize = 1 << 20
+	// MaxValues bounds the JSON values (or YAML scalars and collections)
+	// of one input.
+	MaxValues = 200_000
+	// MaxQuestions bounds the questions of a questionnaire, all sections
+	// together.
+	MaxQuestions = 10_000
+	// MaxAnswers bounds the answers of an answers file.
+	MaxAnswers = 10_000
 )
 
-// toJSON returns data as JSON: JSON input as it is, YAML converted. YAML
-// anchors and aliases are refused, because expanding them is how a small
-// file becomes a huge one ("billion laughs"), and a questionnaire or an
-// answers file has no need of them. So is a file of several YAML
-// documents.
+var jsonLimits = strictjson.Limits{MaxDepth: MaxDepth, MaxValues: MaxValues}
+
+// toJSON returns data as JSON: JSON input as it is, YAML measured, parsed
+// once and converted; see [yamlToJSON].
 func toJSON(data []byte, limit int, what string) ([]byte, error) {
 	if len(data) > limit {
 		return nil, aims.Invalid("", fmt.Sprintf("%s is %d bytes, more than the limit of %d", what, len(data), limit))
@@ -41,41 +48,40 @@ func toJSON(data []byte, limit int, what string) ([]byte, error) {
 	if trimmed[0] == '{' {
 		return trimmed, nil
 	}
-	file, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, aims.Invalid("", fmt.Sprintf("%s is not valid YAML: %v", what, err))
-	}
-	if len(file.Docs) != 1 {
-		return nil, aims.Invalid("", fmt.Sprintf("%s must be one YAML document, got %d", what, len(file.Docs)))
-	}
-	if body := file.Docs[0].Body; body != nil {
-		if len(ast.Filter(ast.AliasType, body)) > 0 || len(ast.Filter(ast.AnchorType, body)) > 0 {
-			return nil, aims.Invalid("", what+" uses YAML anchors or aliases, which are not supported")
-		}
-	}
-	out, err := yaml.YAMLToJSON(data)
-	if err != nil {
-		return nil, aims.Invalid("", fmt.Sprintf("%s is not valid YAML: %v", what, err))
-	}
-	return out, nil
+	return yamlToJSON(data, what)
 }
 
-// strictJSON decodes one JSON object into v, refusing unknown fields and
-// trailing data.
+// strictJSON decodes one JSON object into v after checking it in one
+// bounded pass: size, depth and value count, duplicate keys, UTF-8,
+// unknown fields (names matched exactly), JSON types, trailing data; then
+// the text of every string. Every problem names its field path.
 func strictJSON(data []byte, v any, what string) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	lim := jsonLimits
+	lim.MaxBytes = max(len(data), 1) // the caller bounded the size
+	res, err := strictjson.Unmarshal(data, v, lim)
+	if err := resultErr(res); err != nil {
+		return err
+	}
+	if err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
 			return aims.Invalid(te.Field, fmt.Sprintf("must be %s, got %s", jsonKind(te.Type.Kind().String()), te.Value))
 		}
 		return aims.Invalid("", fmt.Sprintf("%s: %v", what, err))
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return aims.Invalid("", what+" has data after its end")
+	return resultErr(strictjson.Tidy(v, false))
+}
+
+// resultErr returns res's problems as an [*aims.ValidationError], or nil.
+func resultErr(res strictjson.Result) error {
+	var p aims.Problems
+	for _, q := range res.Problems {
+		p.Add(q.Path, q.Rule)
 	}
-	return nil
+	if res.Omitted > 0 {
+		p.Merge("", aims.Invalid("", fmt.Sprintf("and %d more problems", res.Omitted)))
+	}
+	return p.Err()
 }
 
 func jsonKind(k string) string {
@@ -102,6 +108,13 @@ func DecodeQuestionnaire(data []byte) (*Form, error) {
 	if err := strictJSON(js, &q, "questionnaire"); err != nil {
 		return nil, err
 	}
+	n := 0
+	for _, s := range q.Sections {
+		n += len(s.Questions)
+	}
+	if n > MaxQuestions {
+		return nil, aims.Invalid("sections", fmt.Sprintf("more than %d questions (%d)", MaxQuestions, n))
+	}
 	return Compile(q)
 }
 
@@ -127,8 +140,11 @@ func DecodeAnswers(data []byte) (Answers, error) {
 		return nil, aims.Invalid("", "answers must be a mapping from question id to answer")
 	}
 	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(js, &raw); err != nil {
-		return nil, aims.Invalid("", fmt.Sprintf("answers: %v", err))
+	if err := strictJSON(js, &raw, "answers"); err != nil {
+		return nil, err
+	}
+	if len(raw) > MaxAnswers {
+		return nil, aims.Invalid("", fmt.Sprintf("more than %d answers (%d)", MaxAnswers, len(raw)))
 	}
 	var p aims.Problems
 	a := make(Answers, len(raw))

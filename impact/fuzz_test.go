@@ -3,6 +3,7 @@ package impact
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aimsgo/iso42001/aims"
@@ -32,6 +33,7 @@ func FuzzDecodeQuestionnaire(f *testing.F) {
 	f.Add(b.Bytes())
 	f.Add([]byte(`{"id":"x","version":"1","title":"t","sections":[{"id":"s","title":"s","questions":[{"id":"a","text":"a","type":"yes-no","when":{"not":{"not":{"question":"a","answered":true}}}}]}]}`))
 	f.Add([]byte("id: x\nversion: 1\ntitle: t\nsections: [{id: s, title: s, questions: [{id: a, text: a, type: number, min: 5, max: 1}]}]\n"))
+	addBombSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		form, err := DecodeQuestionnaire(data)
 		if err != nil {
@@ -68,6 +70,7 @@ func FuzzDecodeAnswers(f *testing.F) {
 	f.Add([]byte("role: [provider]\nmanipulation: no\ngpai-training-flop: 1e25\n"))
 	f.Add([]byte(`{"a": [1, 2], "b": null}`))
 	f.Add([]byte("a: &x 1\nb: *x\n"))
+	addBombSeeds(f)
 	form, err := Builtin(EUAIActID)
 	if err != nil {
 		f.Fatal(err)
@@ -100,4 +103,27 @@ func FuzzDecodeAnswers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// addBombSeeds seeds f with inputs shaped to exhaust a decoder (issue 12):
+// YAML nested by indentation, by dashes and by brackets a little past
+// the depth limit, a mapping a little past the entry limit, and their
+// JSON twins; each must be refused cheaply, and the fuzzer mutates them
+// around the limits.
+func addBombSeeds(f *testing.F) {
+	for _, s := range []string{
+		nestedMaps(MaxDepth + 2),
+		"a: " + strings.Repeat("- ", MaxDepth+2) + "x\n",
+		"a:\n" + strings.Repeat("  ", 1) + strings.Repeat("- ", MaxDepth+2) + "x\n",
+		"a: " + strings.Repeat("[", MaxDepth+2) + strings.Repeat("]", MaxDepth+2) + "\n",
+		"a: " + strings.Repeat("{b: ", MaxDepth+2) + "1" + strings.Repeat("}", MaxDepth+2) + "\n",
+		strings.Repeat("a: ", MaxDepth+2) + "1\n",
+		lines(MaxYAMLEntries+1, "k%d: 1\n"),
+		"a: [" + strings.Repeat("1,", MaxYAMLEntries) + "1]\n",
+		`{"a":` + strings.Repeat("[", MaxDepth+2) + strings.Repeat("]", MaxDepth+2) + `}`,
+		`{"a":1,"a":2}`,
+		"a: 1\na: 2\n",
+	} {
+		f.Add([]byte(s))
+	}
 }

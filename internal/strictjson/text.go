@@ -54,9 +54,10 @@ func Tidy(v any, dropEmpty bool) Result {
 }
 
 type tidy struct {
-	drop bool
-	res  Result
-	path []step // fields and elements walked into
+	drop   bool
+	fields map[reflect.Type][]tidyField
+	res    Result
+	path   []step // fields and elements walked into
 }
 
 // step is a field name, or an index when name is "".
@@ -128,33 +129,68 @@ func (w *tidy) walk(v reflect.Value, name string) {
 		if v.Type() == timeType {
 			return
 		}
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			tag := f.Tag.Get("json")
-			if tag == "-" {
-				continue
-			}
-			fname, opts, _ := strings.Cut(tag, ",")
-			fv := v.Field(i)
-			if f.Anonymous && fname == "" {
+		for _, f := range w.fieldsOf(v.Type()) {
+			fv := v.Field(f.index)
+			if f.embedded {
 				w.walk(fv, "")
 				continue
 			}
-			if fname == "" {
-				fname = f.Name
-			}
-			if w.drop && (fv.Kind() == reflect.Slice || fv.Kind() == reflect.Map) && fv.Len() == 0 && !fv.IsNil() &&
-				strings.Contains(","+opts+",", ",omitempty,") && fv.CanSet() {
+			if w.drop && f.omitEmpty && fv.Len() == 0 && !fv.IsNil() && fv.CanSet() {
 				fv.SetZero()
 				continue
 			}
-			w.path = append(w.path, step{name: fname})
-			w.walk(fv, fname)
+			w.path = append(w.path, step{name: f.name})
+			w.walk(fv, f.name)
 			w.path = w.path[:len(w.path)-1]
 		}
 	}
+}
+
+// tidyField is a struct field the walk visits.
+type tidyField struct {
+	index     int
+	name      string
+	embedded  bool // an embedded struct without a tag: its fields are promoted
+	omitEmpty bool // a slice or map tagged omitempty
+}
+
+// fieldsOf lists the fields of struct t that can hold text or empty
+// lists, once per type.
+func (w *tidy) fieldsOf(t reflect.Type) []tidyField {
+	if fs, ok := w.fields[t]; ok {
+		return fs
+	}
+	var fs []tidyField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		switch f.Type.Kind() {
+		case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+			reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128, reflect.Func, reflect.Chan:
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			fs = append(fs, tidyField{index: i, embedded: true})
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		k := f.Type.Kind()
+		fs = append(fs, tidyField{index: i, name: name,
+			omitEmpty: (k == reflect.Slice || k == reflect.Map) && strings.Contains(","+opts+",", ",omitempty,")})
+	}
+	if w.fields == nil {
+		w.fields = map[reflect.Type][]tidyField{}
+	}
+	w.fields[t] = fs
+	return fs
 }
