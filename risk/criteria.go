@@ -534,12 +534,15 @@ func LoadCriteria(ctx context.Context, ws *aims.Workspace) (*Criteria, error) {
 	return NewCriteria(rec.Spec)
 }
 
-// DecodeCriteria reads a JSON [CriteriaSpec], rejecting unknown fields,
-// and validates it.
+// DecodeCriteria reads a JSON [CriteriaSpec] strictly and within bounds
+// (unknown fields, duplicate keys, invalid UTF-8, wrong types, control
+// characters in text and inputs past [aims.MaxDecodeBytes],
+// [aims.MaxDecodeDepth] or [aims.MaxDecodeValues] are refused, each with
+// its field path), and validates it.
 func DecodeCriteria(data []byte) (*Criteria, error) {
 	var spec CriteriaSpec
-	if err := decodeStrict(data, &spec); err != nil {
-		return nil, aims.Invalid("", "criteria: "+err.Error())
+	if err := decodeBounded(data, &spec, "criteria"); err != nil {
+		return nil, err
 	}
 	return NewCriteria(spec)
 }

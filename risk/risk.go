@@ -446,15 +446,12 @@ func (r *Risk) Attributes() map[string]string {
 	return attrs
 }
 
-// DecodeRisk reads one JSON risk document, rejecting unknown fields, and
-// validates it. Errors match [aims.ErrInvalid] and name the field.
+// DecodeRisk reads one JSON risk document strictly and within bounds, as
+// [aims.Decode] does (unknown fields, duplicate keys, invalid UTF-8, wrong
+// types, control characters in text and inputs past
+// [aims.MaxDecodeBytes], [aims.MaxDecodeDepth] or [aims.MaxDecodeValues]
+// are refused), and validates it. Errors match [aims.ErrInvalid] and
+// name the field.
 func DecodeRisk(data []byte) (*Risk, error) {
-	var r Risk
-	if err := decodeStrict(data, &r); err != nil {
-		return nil, aims.Invalid("", "risk: "+err.Error())
-	}
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return aims.Decode[Risk](data)
 }
