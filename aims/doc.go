@@ -28,7 +28,7 @@
 // [*ChainError]. The chain makes edits, deletions, insertions and
 // reorderings evident; it is not a signature: someone able to rewrite the
 // whole journal can rebuild it, so keep the head hash somewhere else
-// (a ticket, a commit) when that matters.
+// when that matters: [Workspace.Checkpoint] signs it, [Workspace.VerifyWith] checks it.
 //
 // # Workflows
 //
