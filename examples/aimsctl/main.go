@@ -107,6 +107,10 @@ func root() *command {
 			metricCommand(),
 			gapCommand(),
 			demoCommand(),
+			planCommand(),
+			applyCommand(),
+			exportCommand(),
+			manifestCommand(),
 		},
 	}
 }
