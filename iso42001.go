@@ -213,7 +213,7 @@ func (a *AIMS) describe(ctx context.Context) (soa.Header, error) {
 	}
 	if len(orgs) > 0 {
 		h.Organization = orgs[0].Name
-		h.Title = "Statement of Applicability: " + orgs[0].Name
+		h.Title = soa.DefaultTitle
 	}
 	scopes, err := aims.Scopes(a.ws).All(ctx, nil)
 	if err != nil {

@@ -115,7 +115,7 @@ func ExamplePDCA_Status() {
 	//   5.2  AI policy approved: no AI policy is approved or published
 	//   5.3  Roles and responsibilities assigned: no roles are assigned
 	//   6.2  AI objectives set: no AI objectives are set
-	//   7.5  Documented information controlled and reviewed on time: no documented information is under control
+	//   7.5  Documented information controlled and reviewed on time: no approved or published documented information is in force
 	// cycle 1, plan -> do, ready: false
 	//   6.2  AI objectives set: no AI objectives are set
 	// advance: fire plan->do pdca-cycle/pdca: workflow pdca@1: "plan->do" from "plan": transition denied: 6.2 ai-objectives: no AI objectives are set

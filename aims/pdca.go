@@ -294,19 +294,22 @@ func checkDocumentControl(ctx context.Context, ws *Workspace) (bool, string, err
 		if err != nil {
 			return false, "", err
 		}
-		n++
 		st := DocState(d.State)
-		if (st == DocApproved || st == DocPublished) && !d.ReviewDue.IsZero() && d.ReviewDue.Before(now) {
+		if st != DocApproved && st != DocPublished {
+			continue // drafts and withdrawn documents are not in force
+		}
+		n++
+		if !d.ReviewDue.IsZero() && d.ReviewDue.Before(now) {
 			late = append(late, fmt.Sprintf("%s (review due %s)", d.ID, d.ReviewDue.UTC().Format(time.DateOnly)))
 		}
 	}
 	switch {
 	case n == 0:
-		return false, "no documented information is under control", nil
+		return false, "no approved or published documented information is in force", nil
 	case len(late) > 0:
 		return false, "documents past their review date: " + strings.Join(late, ", "), nil
 	}
-	return true, fmt.Sprintf("%d documents under control, none past its review date", n), nil
+	return true, fmt.Sprintf("%d documents in force, none past its review date", n), nil
 }
 
 // anyRecord reports whether ws holds at least one record of kind matching

@@ -149,7 +149,7 @@ func TestPDCAStatusFreshWorkspace(t *testing.T) {
 			{ID: "ai-policy", Clause: "5.2", Title: "AI policy approved", Detail: "no AI policy is approved or published"},
 			{ID: "roles-assigned", Clause: "5.3", Title: "Roles and responsibilities assigned", Detail: "no roles are assigned"},
 			{ID: "ai-objectives", Clause: "6.2", Title: "AI objectives set", Detail: "no AI objectives are set"},
-			{ID: "documented-information", Clause: "7.5", Title: "Documented information controlled and reviewed on time", Detail: "no documented information is under control"},
+			{ID: "documented-information", Clause: "7.5", Title: "Documented information controlled and reviewed on time", Detail: "no approved or published documented information is in force"},
 		},
 	}
 	want.Blocking = want.Checks
@@ -225,7 +225,7 @@ func TestPDCAAdvance(t *testing.T) {
 		{Rule: "5.1 leadership", Reason: "top management (boss) has approved no AI policy"},
 		{Rule: "5.2 ai-policy", Reason: "no AI policy is approved or published"},
 		{Rule: "6.2 ai-objectives", Reason: "no AI objectives are set"},
-		{Rule: "7.5 documented-information", Reason: "no documented information is under control"},
+		{Rule: "7.5 documented-information", Reason: "no approved or published documented information is in force"},
 	}
 	if diff := cmp.Diff(wantUnmet, te.Unmet); diff != "" {
 		t.Errorf("Unmet (-want +got):\n%s", diff)
@@ -536,15 +536,15 @@ func TestKernelChecksByCase(t *testing.T) {
 			aims.CheckResult{OK: true, Detail: "top management boss; AI policy ai-policy-r1 approved by boss"}},
 		// 7.5
 		{"no document", "documented-information", nil,
-			aims.CheckResult{Detail: "no documented information is under control"}},
+			aims.CheckResult{Detail: "no approved or published documented information is in force"}},
 		{"approved document past its review date", "documented-information", []func(*testing.T, *aims.Workspace){
 			assign("boss", aims.RoleTopManagement), policy("boss"), reviewDue("boss", past)},
 			aims.CheckResult{Detail: "documents past their review date: proc-1 (review due 2025-02-01)"}},
-		{"draft past its review date is not yet in force", "documented-information", []func(*testing.T, *aims.Workspace){reviewDue("", past)},
-			aims.CheckResult{OK: true, Detail: "1 documents under control, none past its review date"}},
+		{"a draft alone is not documented information in force", "documented-information", []func(*testing.T, *aims.Workspace){reviewDue("", past)},
+			aims.CheckResult{Detail: "no approved or published documented information is in force"}},
 		{"documents reviewed on time", "documented-information", []func(*testing.T, *aims.Workspace){
 			assign("boss", aims.RoleTopManagement), policy("boss"), reviewDue("boss", future)},
-			aims.CheckResult{OK: true, Detail: "2 documents under control, none past its review date"}},
+			aims.CheckResult{OK: true, Detail: "2 documents in force, none past its review date"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.check+"/"+tc.name, func(t *testing.T) {

@@ -470,6 +470,9 @@ func (s *SoA) Validate() error {
 		if !e.Origin.Valid() {
 			p.Addf(path+".origin", "must be %q or %q, got %q", controls.OriginAnnexA, controls.OriginOrganization, e.Origin)
 		}
+		if e.Undecided && (e.Applicable || e.Decision != nil) {
+			p.Add(path+".undecided", "must be false for a control that is applicable or decided")
+		}
 		if e.Status != "" && !e.Status.Valid() {
 			p.Addf(path+".status", "must be one of not-started, planned, partially-implemented, implemented, got %q", e.Status)
 		}

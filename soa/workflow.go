@@ -77,7 +77,11 @@ func refusal(errs []Finding) string {
 	}
 	var parts []string
 	if len(undecided) > 0 {
-		parts = append(parts, fmt.Sprintf("%d controls undecided (include each, or exclude it with a reason): %s", len(undecided), strings.Join(undecided, ", ")))
+		noun := "controls"
+		if len(undecided) == 1 {
+			noun = "control"
+		}
+		parts = append(parts, fmt.Sprintf("%d %s undecided (include each, or exclude it with a reason): %s", len(undecided), noun, strings.Join(undecided, ", ")))
 	}
 	return strings.Join(append(parts, others...), "; ")
 }

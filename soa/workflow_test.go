@@ -141,7 +141,7 @@ func TestServiceRefusesApprovalOfStaleReview(t *testing.T) {
 		edit func(e *soa.Entry)
 		want string
 	}{
-		{"undecided", func(e *soa.Entry) { e.Decision, e.Undecided = nil, true }, "1 " + undecidedRefusal + "A.10.4"},
+		{"undecided", func(e *soa.Entry) { e.Decision, e.Undecided = nil, true }, "1 control undecided (include each, or exclude it with a reason): A.10.4"},
 		{"excluded without a decision", func(e *soa.Entry) { e.Decision = nil }, "A.10.4: excluded without a decision by a person"},
 		{"excluded but required", func(e *soa.Entry) {
 			e.Sources = []soa.Source{{Kind: soa.SourceRisk, ID: "R-7", Title: "Customer misuse"}}

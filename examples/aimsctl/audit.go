@@ -17,7 +17,6 @@ import (
 
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/audit"
-	"github.com/aimsgo/iso42001/risk"
 )
 
 // dateLayout is how dates are written on the command line.
@@ -37,76 +36,6 @@ func parseDate(field, s string) (time.Time, error) {
 
 func readinessCommand() *command {
 	return &command{name: "readiness", summary: "certification readiness, clause by clause; exit 0 when ready", usage: "[--stage 1|2] [--format text|md]", run: runReadiness}
-}
-
-// readinessAliases maps the ids of the SDK's record-based checks to the
-// stage 1 items of audit.DocRequirements they evidence: a register in use
-// shows the criteria, assessments and treatments as well as a document
-// would, and an approved SoA is the Statement of Applicability.
-var readinessAliases = map[string]string{
-	"risk-criteria":   "risk-criteria",
-	"risk-assessed":   "risk-assessment-results",
-	"risk-treated":    "risk-treatment-results",
-	"impact-assessed": "impact-assessment-results",
-	"soa-approved":    "statement-of-applicability",
-}
-
-// readinessExtras returns the risk, impact and SoA checks re-labelled with
-// the ids and clauses of the stage 1 items they replace, so that Readiness
-// answers those items from the SDK's records instead of asking for a
-// document.
-func readinessExtras(ctx context.Context, ws *workspace) ([]aims.Check, error) {
-	reg, err := riskRegister(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	imp, err := impactService(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	svc, err := soaService(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	clauses := map[string]string{}
-	for _, r := range audit.DocRequirements() {
-		clauses[r.ID] = r.Clause
-	}
-	var out []aims.Check
-	for _, cs := range [][]aims.Check{reg.Checks(), imp.Checks(), svc.Checks()} {
-		for _, c := range cs {
-			id, ok := readinessAliases[c.ID]
-			if !ok {
-				continue
-			}
-			clause, ok := clauses[id]
-			if !ok {
-				continue // audit no longer lists the item: keep its own check
-			}
-			c.ID, c.Clause = id, clause
-			if id == "risk-assessment-results" || id == "risk-treatment-results" {
-				c.Run = needRisks(reg, c.Run)
-			}
-			out = append(out, c)
-		}
-	}
-	return out, nil
-}
-
-// needRisks makes a register check fail while the register is empty: the
-// risk package's checks pass vacuously ("0 of 0 open risks assessed"),
-// which gates PDCA rightly but would tell an auditor that results exist
-// when none were ever produced.
-func needRisks(reg *risk.Register, run func(context.Context, *aims.Workspace) (bool, string, error)) func(context.Context, *aims.Workspace) (bool, string, error) {
-	return func(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
-		for _, err := range reg.List(ctx, risk.Filter{}) {
-			if err != nil {
-				return false, "", err
-			}
-			return run(ctx, ws)
-		}
-		return false, "no AI risk is recorded in the register", nil
-	}
 }
 
 func runReadiness(ctx context.Context, a *app, args []string) error {
@@ -129,11 +58,7 @@ func runReadiness(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	extras, err := readinessExtras(ctx, ws)
-	if err != nil {
-		return err
-	}
-	rep, err := audit.Readiness(ctx, ws.Workspace, audit.Stage(*stage), extras...)
+	rep, err := ws.AIMS.Readiness(ctx, audit.Stage(*stage))
 	if err != nil {
 		return err
 	}
@@ -192,7 +117,7 @@ func ncRun(ctx context.Context, a *app, wf *wsFlags, fn func(r *audit.Nonconform
 		return err
 	}
 	defer ws.Close()
-	n, err := fn(audit.NewNonconformities(ws.Workspace), wf.who(a))
+	n, err := fn(ws.AIMS.Nonconformities(), wf.who(a))
 	if err != nil {
 		return err
 	}
@@ -230,7 +155,7 @@ func runNCOpen(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	if err := audit.NewNonconformities(ws.Workspace).Open(ctx, wf.who(a), n); err != nil {
+	if err := ws.AIMS.Nonconformities().Open(ctx, wf.who(a), n); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "opened %s %s (owner %s): %s\n", n.Type, n.ID, n.Owner, n.Title)
@@ -360,7 +285,7 @@ func runNCList(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	reg := audit.NewNonconformities(ws.Workspace)
+	reg := ws.AIMS.Nonconformities()
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	if *overdue {
 		late, err := reg.Overdue(ctx)
@@ -489,7 +414,7 @@ func runAuditPlan(ctx context.Context, a *app, args []string) error {
 		}
 	}
 	areas = append(areas, ctrlAreas...)
-	au, err := audit.NewAudits(ws.Workspace, nil).Plan(ctx, wf.who(a), audit.PlanInput{ID: *id, Programme: *programme, Title: *title,
+	au, err := ws.AIMS.Audits().Plan(ctx, wf.who(a), audit.PlanInput{ID: *id, Programme: *programme, Title: *title,
 		Areas: areas, Criteria: criteria, Auditors: auditors, Planned: planned, Applicable: applicable})
 	if err != nil {
 		return err
@@ -505,7 +430,7 @@ func auditRun(ctx context.Context, a *app, wf *wsFlags, fn func(s *audit.Audits,
 		return err
 	}
 	defer ws.Close()
-	return fn(audit.NewAudits(ws.Workspace, nil), wf.who(a))
+	return fn(ws.AIMS.Audits(), wf.who(a))
 }
 
 func runAuditStart(ctx context.Context, a *app, args []string) error {
@@ -715,7 +640,7 @@ func runReviewPrepare(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 	}
-	rv, err := audit.NewReviews(ws.Workspace, riskInput(ws)).Prepare(ctx, wf.who(a), *id, *title, planned)
+	rv, err := ws.AIMS.Reviews().Prepare(ctx, wf.who(a), *id, *title, planned)
 	if err != nil {
 		return err
 	}
@@ -754,7 +679,7 @@ func runReviewRecord(ctx context.Context, a *app, args []string) error {
 	for _, ac := range actions {
 		o.Actions = append(o.Actions, audit.ReviewAction{Title: ac.Title, Owner: ac.Owner, Due: ac.Due})
 	}
-	rv, err := audit.NewReviews(ws.Workspace, nil).Record(ctx, wf.who(a), pos[0], o)
+	rv, err := ws.AIMS.Reviews().Record(ctx, wf.who(a), pos[0], o)
 	if err != nil {
 		return err
 	}
@@ -774,7 +699,7 @@ func runReviewShow(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	rv, err := audit.NewReviews(ws.Workspace, nil).Get(ctx, pos[0])
+	rv, err := ws.AIMS.Reviews().Get(ctx, pos[0])
 	if err != nil {
 		return err
 	}
@@ -868,7 +793,7 @@ func runMetricAdd(ctx context.Context, a *app, args []string) error {
 	if m.EvaluatedBy == "" {
 		m.EvaluatedBy = wf.who(a)
 	}
-	if err := audit.NewMetrics(ws.Workspace).Add(ctx, wf.who(a), m); err != nil {
+	if err := ws.AIMS.Metrics().Add(ctx, wf.who(a), m); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "metric %s: %s %s %g%s every %d days\n", m.ID, m.Title, m.Direction, m.Target, m.Unit, m.FrequencyDays)
@@ -893,7 +818,7 @@ func runMetricRecord(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	ms := audit.NewMetrics(ws.Workspace)
+	ms := ws.AIMS.Metrics()
 	meas := &audit.Measurement{Metric: pos[0], Value: v, Evidence: *evidence}
 	if err := ms.Record(ctx, wf.who(a), meas); err != nil {
 		return err
@@ -921,7 +846,7 @@ func runMetricStatus(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	sts, err := audit.NewMetrics(ws.Workspace).Status(ctx)
+	sts, err := ws.AIMS.Metrics().Status(ctx)
 	if err != nil {
 		return err
 	}
@@ -959,101 +884,6 @@ func gapCommand() *command {
 	}
 }
 
-// recordProposer proposes maturity "defined" for every clause whose
-// record-based readiness check passes (risk criteria saved, risks assessed
-// and treated, impact assessments approved, SoA approved), citing what the
-// check found; people's ratings can raise it.
-func recordProposer(ws *workspace) audit.Proposer {
-	return func(ctx context.Context, aws *aims.Workspace) (map[string]audit.Proposal, error) {
-		checks, err := readinessExtras(ctx, ws)
-		if err != nil {
-			return nil, err
-		}
-		out := map[string]audit.Proposal{}
-		for _, c := range checks {
-			ok, detail, err := c.Run(ctx, aws)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				continue
-			}
-			p := out[c.Clause]
-			p.Level = audit.MaturityDefined
-			p.Evidence = append(p.Evidence, c.Title+": "+detail)
-			out[c.Clause] = p
-		}
-		return out, nil
-	}
-}
-
-// riskInput summarises the risk register and the impact assessments for a
-// management review (9.3.2): open risks by band, those above appetite with
-// neither treatment nor acceptance, and each in-scope system's current
-// impact assessment.
-func riskInput(ws *workspace) audit.RiskInput {
-	return audit.RiskInputFunc(func(ctx context.Context, _ *aims.Workspace) ([]string, error) {
-		reg, err := riskRegister(ctx, ws)
-		if err != nil {
-			return nil, err
-		}
-		risks, err := reg.All(ctx, risk.Filter{})
-		if err != nil {
-			return nil, err
-		}
-		bands := map[string]int{}
-		var order []string
-		untreated := 0
-		open := 0
-		for _, rk := range risks {
-			if risk.State(rk.State) == risk.StateClosed {
-				continue
-			}
-			open++
-			cur, _ := rk.Current()
-			if cur == nil {
-				continue
-			}
-			if bands[cur.Score.Band] == 0 {
-				order = append(order, cur.Score.Band)
-			}
-			bands[cur.Score.Band]++
-			if !reg.Criteria().WithinAppetite(cur.Score.Level()) && rk.Treatment == nil && rk.Acceptance == nil {
-				untreated++
-			}
-		}
-		slices.Sort(order)
-		parts := make([]string, len(order))
-		for i, b := range order {
-			parts[i] = fmt.Sprintf("%d %s", bands[b], b)
-		}
-		lines := []string{fmt.Sprintf("%d open risks (%s); %d above appetite with neither treatment nor acceptance.", open, strings.Join(parts, ", "), untreated)}
-		imp, err := impactService(ctx, ws)
-		if err != nil {
-			return nil, err
-		}
-		inv, err := imp.Inventory(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range inv {
-			if !it.InScope {
-				continue
-			}
-			if it.Current == "" {
-				lines = append(lines, fmt.Sprintf("%s has no approved impact assessment.", it.System))
-				continue
-			}
-			tier := string(it.Tier)
-			if tier == "" {
-				tier = "not screened"
-			}
-			lines = append(lines, fmt.Sprintf("%s: impact assessment %s approved (EU AI Act tier: %s).", it.System, it.Current, tier))
-		}
-		return lines, nil
-	})
-}
-
 func runGap(ctx context.Context, a *app, args []string) error {
 	f := a.flags("aimsctl gap", "assess maturity 0-5 per clause and control, from the records and people's ratings, and order the gaps into a roadmap",
 		"[--format md|json|svg] [--target 0-5]\n  aimsctl gap rate REF --level 0-5 [--evidence E...]")
@@ -1074,7 +904,7 @@ func runGap(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	as, err := audit.NewGap(ws.Workspace, nil).Assess(ctx, &audit.GapOptions{Target: audit.Maturity(*target), Proposers: []audit.Proposer{recordProposer(ws)}})
+	as, err := ws.AIMS.GapAssessment(ctx, &audit.GapOptions{Target: audit.Maturity(*target)})
 	if err != nil {
 		return err
 	}
@@ -1105,7 +935,7 @@ func runGapRate(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	if err := audit.NewGap(ws.Workspace, nil).Set(ctx, wf.who(a), pos[0], audit.Maturity(*level), evidence); err != nil {
+	if err := ws.AIMS.Gap().Set(ctx, wf.who(a), pos[0], audit.Maturity(*level), evidence); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "%s rated %s\n", pos[0], audit.Maturity(*level))

@@ -148,19 +148,21 @@ func TestReadinessUsesRecords(t *testing.T) {
 	if !strings.Contains(line, "6.1.3") || !strings.Contains(line, "MISSING") {
 		t.Fatalf("SoA line before approval: %q", line)
 	}
-	// An empty register evidences no assessment results.
-	if line := lineWith(out, "AI risks assessed"); !strings.HasPrefix(line, "8.2") || !strings.Contains(line, "MISSING") || !strings.Contains(line, "no AI risk is recorded") {
-		t.Errorf("8.2 line on an empty register: %q", line)
+	// An empty register evidences no assessment: zero risks is not
+	// "risks assessed".
+	if line := lineWith(out, "AI risks assessed"); !strings.HasPrefix(line, "6.1.2") || !strings.Contains(line, "MISSING") || !strings.Contains(line, "no open AI risk is recorded") {
+		t.Errorf("6.1.2 line on an empty register: %q", line)
 	}
 	e.must("alice", "risk", "add", "--id", "R-1", "--title", "Data drift", "--owner", "alice",
 		"--source", "lifecycle", "--cause", "customer mix changes", "--consequence", "worse predictions")
 	e.must("alice", "risk", "assess", "R-1", "--likelihood", "1", "--consequence", "1")
+	decideUndecided(t, e.run, "alice")
 	e.must("alice", "soa", "draft")
 	e.must("carol", "role", "assign", "--actor", "carol", "--role", "approver")
 	e.must("carol", "soa", "approve")
 	out, _, _ = e.run("alice", "readiness", "--stage", "1")
-	if line := lineWith(out, "AI risks assessed"); !strings.HasPrefix(line, "8.2") || !strings.Contains(line, "ok") || strings.Contains(line, "MISSING") {
-		t.Errorf("8.2 line with an assessed risk: %q\n%s", line, out)
+	if line := lineWith(out, "AI risks assessed"); !strings.HasPrefix(line, "6.1.2") || !strings.Contains(line, "ok") || strings.Contains(line, "MISSING") {
+		t.Errorf("6.1.2 line with an assessed risk: %q\n%s", line, out)
 	}
 	line = lineWith(out, "Statement of Applicability")
 	if !strings.Contains(line, "6.1.3") || !strings.Contains(line, "ok") || strings.Contains(line, "MISSING") {
@@ -280,6 +282,7 @@ func TestAuditPlanFromSoA(t *testing.T) {
 	}
 	without := countItems(t, out)
 	e.must("alice", "soa", "decide", "A.6.2.7", "--include", "--reason", "we publish model documentation")
+	decideUndecided(t, e.run, "alice")
 	e.must("alice", "soa", "draft")
 	e.must("carol", "role", "assign", "--actor", "carol", "--role", "approver")
 	e.must("carol", "soa", "approve")

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aimsgo/iso42001"
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/aims/sqlstore"
 	"github.com/aimsgo/iso42001/audit"
@@ -37,6 +38,7 @@ const (
 	demoCarol = "carol" // internal auditor
 	demoDave  = "dave"  // head of credit risk: owns the credit model and its risks
 	demoErin  = "erin"  // ML engineering lead: owns the assistant, fixes things
+	demoFrank = "frank" // outsourced internal auditor: audits clause 9, which carol runs
 )
 
 // demoCommand is "aimsctl demo": the SDK shown end to end on a worked
@@ -138,7 +140,7 @@ func openDemoWorkspace(ctx context.Context, path string, clk *demoClock) (*works
 	}
 	var mu sync.Mutex
 	seq := map[string]int{}
-	ws, err := aims.NewWorkspace(store, "default", &aims.Options{
+	sys, err := iso42001.Open(ctx, store, "default", &iso42001.Options{
 		Clock: clk.Now,
 		NewID: func(kind string) string {
 			mu.Lock()
@@ -151,7 +153,7 @@ func openDemoWorkspace(ctx context.Context, path string, clk *demoClock) (*works
 		db.Close()
 		return nil, err
 	}
-	return &workspace{Workspace: ws, db: db}, nil
+	return &workspace{Workspace: sys.Workspace(), AIMS: sys, db: db}, nil
 }
 
 // demo carries the services one run of the demo uses.
@@ -204,14 +206,9 @@ func (d *demo) phase(title string) {
 	d.say("\n== %s (%s) ==", title, d.clk.Now().Format("2006-01-02"))
 }
 
-// readiness runs certification readiness for stage with the record-based
-// checks of the risk, impact and SoA services.
+// readiness runs certification readiness for stage.
 func (d *demo) readiness(ctx context.Context, stage audit.Stage) (*audit.ReadinessReport, error) {
-	extra, err := readinessExtras(ctx, d.ws)
-	if err != nil {
-		return nil, err
-	}
-	return audit.Readiness(ctx, d.ws.Workspace, stage, extra...)
+	return d.ws.AIMS.Readiness(ctx, stage)
 }
 
 // printReadiness prints a readiness report: failing items in full, passing
@@ -237,11 +234,7 @@ func demoPlural(n int, noun string) string {
 
 // advance passes the PDCA gate out of the current phase.
 func (d *demo) advance(ctx context.Context) error {
-	cs, err := readinessChecks(ctx, d.ws)
-	if err != nil {
-		return err
-	}
-	pd := aims.NewPDCA(d.ws.Workspace, cs)
+	pd := d.ws.AIMS.PDCA()
 	st, err := pd.Status(ctx)
 	if err != nil {
 		return err
@@ -266,11 +259,7 @@ func (d *demo) start(ctx context.Context) error {
 		if rep.Ready {
 			return errors.New("an empty workspace reports ready")
 		}
-		cs, err := readinessChecks(ctx, d.ws)
-		if err != nil {
-			return err
-		}
-		st, err := aims.NewPDCA(d.ws.Workspace, cs).Status(ctx)
+		st, err := d.ws.AIMS.PDCA().Status(ctx)
 		if err != nil {
 			return err
 		}
@@ -291,7 +280,7 @@ func demoDoc(number, title string, typ aims.DocType, clauses ...string) *aims.Do
 
 // approveDoc has alice write and submit doc and bob approve it.
 func (d *demo) approveDoc(ctx context.Context, doc *aims.DocumentedInfo) (*aims.DocumentedInfo, error) {
-	ds := aims.NewDocuments(d.ws.Workspace)
+	ds := d.ws.AIMS.Documents()
 	if err := ds.Create(ctx, demoAlice, doc); err != nil {
 		return nil, err
 	}
@@ -335,8 +324,23 @@ func (d *demo) plan(ctx context.Context) error {
 		if err := aims.Scopes(ws).Create(ctx, demoAlice, scope); err != nil {
 			return err
 		}
-		d.say("4.1-4.3  Organisation %q recorded; inventory: %s, %s; scope %s covers both.",
-			org.Name, credit.ID, assistant.ID, scope.ID)
+		issues := []*aims.ContextIssue{
+			{Meta: aims.Meta{ID: "ctx-eu-ai-act"}, Title: "The EU AI Act makes credit scoring a high-risk use", Type: aims.IssueExternal, Category: aims.CategoryLegal},
+			{Meta: aims.Meta{ID: "ctx-ml-skills"}, Title: "A small ML team carries both AI systems", Type: aims.IssueInternal, Category: aims.CategoryOrganisational},
+		}
+		for _, c := range issues {
+			if err := aims.ContextIssues(ws).Create(ctx, demoAlice, c); err != nil {
+				return err
+			}
+		}
+		party := &aims.InterestedParty{Meta: aims.Meta{ID: "party-regulator"}, Name: "Financial supervisor", Category: aims.PartyRegulator,
+			Requirements: []aims.Requirement{{ID: "req-explain", Text: "Explain the main reasons for each credit decline", Source: aims.SourceRegulatory, Addressed: true}}}
+		if err := aims.InterestedParties(ws).Create(ctx, demoAlice, party); err != nil {
+			return err
+		}
+		d.say("4.1-4.3  Organisation %q recorded with %d context issues (internal and external) and interested party %s;",
+			org.Name, len(issues), party.ID)
+		d.say("         inventory: %s, %s; scope %s covers both.", credit.ID, assistant.ID, scope.ID)
 		return nil
 	}); err != nil {
 		return err
@@ -351,6 +355,7 @@ func (d *demo) plan(ctx context.Context) error {
 			{demoCarol, []aims.Role{audit.RoleInternalAuditor, audit.RoleAuditManager}},
 			{demoDave, []aims.Role{risk.RoleRiskManager}},
 			{demoErin, []aims.Role{"ml-engineer"}},
+			{demoFrank, []aims.Role{audit.RoleInternalAuditor}},
 		}
 		var parts []string
 		for _, c := range cast {
@@ -483,7 +488,10 @@ func (d *demo) plan(ctx context.Context) error {
 			demoDoc("PRO-RA", "AI risk assessment process", aims.DocProcedure, "6.1.2", "8.2"),
 			demoDoc("PRO-RT", "AI risk treatment process", aims.DocProcedure, "6.1.3", "8.3"),
 			demoDoc("PRO-IA", "AI system impact assessment process", aims.DocProcedure, "6.1.4", "8.4"),
+			demoDoc("PLN-RES", "Resource plan of the AIMS", aims.DocPlan, "7.1"),
 			demoDoc("REC-COMP", "Training records of the AI team", aims.DocRecord, "7.2"),
+			demoDoc("REC-AWARE", "Awareness briefing attendance on the AI policy", aims.DocRecord, "7.3"),
+			demoDoc("PLN-COMM", "Communication plan of the AIMS", aims.DocPlan, "7.4"),
 			demoDoc("PLN-OPS", "Operational plan for AI releases", aims.DocPlan, "8.1"),
 		}
 		var ids []string
@@ -511,6 +519,32 @@ func (d *demo) plan(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		c := doc.Counts()
+		_, err = svc.Submit(ctx, demoAlice, doc.Number)
+		if !errors.Is(err, aims.ErrTransitionDenied) {
+			return fmt.Errorf("submitting an SoA with %d undecided controls: got %v, want refusal", c.Undecided, err)
+		}
+		d.say("6.1.3    SoA draft %d: %d controls required by risk treatments, impact mitigations and screening duties, %d excluded,",
+			doc.Number, c.Applicable, c.Excluded)
+		d.say("         %d undecided: submitting it is refused until a person decides each.", c.Undecided)
+		n := 0
+		for _, e := range doc.Entries {
+			if !e.Undecided {
+				continue
+			}
+			reason := demoSoAReasons[strings.Join(strings.Split(e.Control, ".")[:2], ".")]
+			if len(e.Proposals) > 0 {
+				reason = "already operated: " + e.Proposals[0].Evidence
+			}
+			if _, err := svc.Decide(ctx, demoAlice, soa.Decision{Control: e.Control, Choice: soa.Include, Reason: reason}); err != nil {
+				return err
+			}
+			n++
+		}
+		d.say("         alice includes the %d undecided controls, each with her reason (those already operated cite their records).", n)
+		if doc, err = svc.Draft(ctx, demoAlice); err != nil {
+			return err
+		}
 		if _, err := svc.Submit(ctx, demoAlice, doc.Number); err != nil {
 			return err
 		}
@@ -535,6 +569,38 @@ func (d *demo) plan(ctx context.Context) error {
 		return err
 	}
 	return d.step("plan: pass the gate", func() error { return d.advance(ctx) })
+}
+
+// demoAreas are the audit areas with their owners: every clause 4-10 and
+// every Annex A objective; clause 9 only when withNine.
+func demoAreas(withNine bool) []audit.Area {
+	owners := []struct{ id, owner string }{
+		{"4", demoAlice}, {"5", demoBob}, {"6", demoDave}, {"7", demoAlice}, {"8", demoDave}, {"9", demoCarol}, {"10", demoAlice},
+		{"A.2", demoAlice}, {"A.3", demoAlice}, {"A.4", demoErin}, {"A.5", demoDave}, {"A.6", demoErin},
+		{"A.7", demoErin}, {"A.8", demoDave}, {"A.9", demoDave}, {"A.10", demoAlice},
+	}
+	var out []audit.Area
+	for _, o := range owners {
+		if o.id == "9" && !withNine {
+			continue
+		}
+		out = append(out, audit.Area{ID: o.id, Owner: o.owner, RiskLevel: 3})
+	}
+	return out
+}
+
+// demoSoAReasons are alice's reasons for including the controls no
+// treatment or obligation requires, by Annex A objective.
+var demoSoAReasons = map[string]string{
+	"A.2":  "the AI policy and its alignment with other policies are Northwind's own",
+	"A.3":  "roles and the reporting of concerns cover both AI systems",
+	"A.4":  "the resources of both AI systems are documented and planned",
+	"A.5":  "impact assessments are part of every release of the credit model",
+	"A.6":  "Northwind develops, verifies and operates the credit model itself",
+	"A.7":  "the credit model is trained on Northwind's own loan data",
+	"A.8":  "applicants, customers and the supervisor need information about the AI",
+	"A.9":  "credit officers use the scores and customers use the assistant",
+	"A.10": "a vendor supplies the assistant's model; suppliers are in scope",
 }
 
 // impact assesses both in-scope systems (6.1.4, 8.4): the credit model in
@@ -760,12 +826,37 @@ func (d *demo) do(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for _, ra := range [][2]string{{"R-1", "act-1"}, {"R-2", "act-2"}} {
-			if _, err := reg.CompleteAction(ctx, ra[0], demoErin, ra[1]); err != nil {
+		d.say("8.1      Controls implemented with evidence: %s.", strings.Join(ids, ", "))
+		// 8.3: each treatment carried out, the residual risk assessed, and
+		// accepted by the risk's owner within the criteria's tolerance.
+		all, err := reg.All(ctx, risk.Filter{})
+		if err != nil {
+			return err
+		}
+		for _, rk := range all {
+			if rk.Treatment == nil {
+				continue
+			}
+			for _, act := range rk.Treatment.Actions {
+				if act.Open() {
+					if _, err := reg.CompleteAction(ctx, rk.ID, act.Owner, act.ID); err != nil {
+						return err
+					}
+				}
+			}
+			if _, err := reg.Assess(ctx, rk.ID, rk.Owner, risk.StageResidual, risk.Assessment{Likelihood: 2, Consequence: 2}, "after the treatment's actions"); err != nil {
 				return err
 			}
+			if _, err := reg.Fire(ctx, rk.ID, rk.Owner, risk.EventCompleteTreatment, nil); err != nil {
+				return err
+			}
+			acc, err := reg.Accept(ctx, rk.ID, rk.Owner, "residual risk within appetite after treatment", time.Time{})
+			if err != nil {
+				return err
+			}
+			d.say("8.3      Risk %s: actions done, residual %s, accepted by its owner %s; next review %s.",
+				acc.ID, acc.Residual.Score.Band, acc.Acceptance.By, acc.NextReview.Format("2006-01-02"))
 		}
-		d.say("8.1-8.3  Controls implemented with evidence: %s; treatment actions of R-1 and R-2 done.", strings.Join(ids, ", "))
 		return nil
 	}); err != nil {
 		return err
@@ -774,11 +865,11 @@ func (d *demo) do(ctx context.Context) error {
 		pr := &audit.Programme{Meta: aims.Meta{ID: "prog-2026"}, Title: "Internal audit programme 2026", FrequencyDays: 365,
 			Methods: []string{"document review", "interview", "sampling of records"}, Responsible: demoCarol,
 			Criteria: []string{"ISO/IEC 42001:2023", "AI policy"},
-			Areas:    []audit.Area{{ID: "8", Owner: demoDave, RiskLevel: 4}, {ID: "A.7", Owner: demoErin, RiskLevel: 3}}}
-		if err := audit.NewProgrammes(ws).Create(ctx, demoCarol, pr); err != nil {
+			Areas:    demoAreas(true)}
+		if err := d.ws.AIMS.Programmes().Create(ctx, demoCarol, pr); err != nil {
 			return err
 		}
-		d.say("9.2.2    Audit programme %s set by carol: clause 8 and Annex A.7, yearly.", pr.ID)
+		d.say("9.2.2    Audit programme %s set by carol: every clause 4-10 and Annex A, yearly; frank audits clause 9, which carol runs.", pr.ID)
 		return nil
 	}); err != nil {
 		return err
@@ -812,12 +903,8 @@ func (d *demo) check(ctx context.Context) error {
 	}
 	var finding *audit.Finding
 	if err := d.step("check: internal audit", func() error {
-		as := audit.NewAudits(ws, nil)
-		svc, err := soaService(ctx, d.ws)
-		if err != nil {
-			return err
-		}
-		appr, err := svc.Approved(ctx)
+		as := d.ws.AIMS.Audits()
+		appr, err := d.ws.AIMS.SoA().Approved(ctx)
 		if err != nil {
 			return err
 		}
@@ -827,39 +914,51 @@ func (d *demo) check(ctx context.Context) error {
 				applicable = append(applicable, e.Control)
 			}
 		}
-		in := audit.PlanInput{ID: "audit-2026-1", Programme: "prog-2026", Title: "Operation and data for AI",
-			Areas:    []audit.Area{{ID: "8", Owner: demoDave, RiskLevel: 4}, {ID: "A.7", Owner: demoErin, RiskLevel: 3}},
-			Criteria: []string{"ISO/IEC 42001:2023", "AI policy"}, Auditors: []string{demoCarol}, Lead: demoCarol,
-			Planned: d.clk.Now(), Applicable: applicable}
-		a, err := as.Plan(ctx, demoCarol, in)
-		if err != nil {
-			return err
+		// Carol audits everything but clause 9, which she runs herself;
+		// frank, an outsourced auditor, audits that.
+		audits := []audit.PlanInput{
+			{ID: "audit-2026-1", Programme: "prog-2026", Title: "The AIMS and its controls", Areas: demoAreas(false),
+				Criteria: []string{"ISO/IEC 42001:2023", "AI policy"}, Auditors: []string{demoCarol}, Lead: demoCarol,
+				Planned: d.clk.Now(), Applicable: applicable},
+			{ID: "audit-2026-2", Programme: "prog-2026", Title: "Performance evaluation", Areas: []audit.Area{{ID: "9", Owner: demoCarol, RiskLevel: 2}},
+				Criteria: []string{"ISO/IEC 42001:2023"}, Auditors: []string{demoFrank}, Lead: demoFrank,
+				Planned: d.clk.Now(), Applicable: applicable},
 		}
-		if _, err := as.Start(ctx, demoCarol, a.ID); err != nil {
-			return err
-		}
-		d.say("9.2      Audit %s planned and started by carol, who owns neither clause 8 (dave) nor A.7 (erin): %d checklist items.", a.ID, len(a.Checklist))
-		d.clk.advance(4 * time.Hour)
-		for _, it := range a.Checklist {
-			res, note := audit.ResultConforms, ""
-			if it.Ref == "8.3" {
-				res, note = audit.ResultNonconforming, "treatment action of impact risk not tracked"
+		for _, in := range audits {
+			lead := in.Lead
+			a, err := as.Plan(ctx, lead, in)
+			if err != nil {
+				return err
 			}
-			if _, err := as.RecordResult(ctx, demoCarol, a.ID, it.Ref, res, []string{"records sampled for " + it.Ref}, note); err != nil {
+			if _, err := as.Start(ctx, lead, a.ID); err != nil {
+				return err
+			}
+			d.say("9.2      Audit %s planned and started by %s, who owns none of its areas: %d checklist items.", a.ID, lead, len(a.Checklist))
+			d.clk.advance(4 * time.Hour)
+			for _, it := range a.Checklist {
+				res, note := audit.ResultConforms, ""
+				if it.Ref == "8.3" {
+					res, note = audit.ResultNonconforming, "treatment action of impact risk not tracked"
+				}
+				if _, err := as.RecordResult(ctx, lead, a.ID, it.Ref, res, []string{"records sampled for " + it.Ref}, note); err != nil {
+					return err
+				}
+			}
+			if a.ID == "audit-2026-1" {
+				finding = &audit.Finding{Type: audit.FindingMinor, Ref: "8.3",
+					Statement: "The treatment action of the impact-derived risk has no progress record",
+					Evidence:  []string{"risk register sampled on the audit date"}}
+				if err := as.AddFinding(ctx, lead, a.ID, finding); err != nil {
+					return err
+				}
+			}
+			if _, err := as.Complete(ctx, lead, a.ID, "The AIMS is effectively implemented."); err != nil {
 				return err
 			}
 		}
-		finding = &audit.Finding{Type: audit.FindingMinor, Ref: "8.3",
-			Statement: "The treatment action of the impact-derived risk has no progress record",
-			Evidence:  []string{"risk register sampled on the audit date"}}
-		if err := as.AddFinding(ctx, demoCarol, a.ID, finding); err != nil {
-			return err
-		}
-		if _, err := as.Complete(ctx, demoCarol, a.ID, "The AIMS is effectively implemented; one minor nonconformity."); err != nil {
-			return err
-		}
 		d.nc = finding.Nonconformity
-		d.say("9.2      Results recorded; minor nonconformity %s against 8.3 opened %s (owner dave); audit completed.", finding.ID, finding.Nonconformity)
+		d.say("9.2      Together the audits cover clauses 4-10 and all %d applicable controls; minor nonconformity %s against 8.3", len(applicable), finding.ID)
+		d.say("         opened %s (owner dave); both audits completed.", finding.Nonconformity)
 		return nil
 	}); err != nil {
 		return err
@@ -909,7 +1008,7 @@ func (d *demo) act(ctx context.Context) error {
 		return err
 	}
 	if err := d.step("act: management review", func() error {
-		rs := audit.NewReviews(ws, riskInput(d.ws))
+		rs := d.ws.AIMS.Reviews()
 		r, err := rs.Prepare(ctx, demoAlice, "mr-2026-1", "Management review, first cycle", d.clk.Now())
 		if err != nil {
 			return err

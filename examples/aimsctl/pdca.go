@@ -31,11 +31,7 @@ func runPDCAStatus(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	cs, err := readinessChecks(ctx, ws)
-	if err != nil {
-		return err
-	}
-	st, err := aims.NewPDCA(ws.Workspace, cs).Status(ctx)
+	st, err := ws.AIMS.PDCA().Status(ctx)
 	if err != nil {
 		return err
 	}
@@ -73,11 +69,7 @@ func runPDCAAdvance(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	cs, err := readinessChecks(ctx, ws)
-	if err != nil {
-		return err
-	}
-	c, err := aims.NewPDCA(ws.Workspace, cs).Advance(ctx, wf.who(a))
+	c, err := ws.AIMS.PDCA().Advance(ctx, wf.who(a))
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ func TestReviewAndGapReadTheRecords(t *testing.T) {
 	must("review", "prepare", "--id", "mr-2", "--title", "Second review", "--as", "alice")
 	show := must("review", "show", "mr-2")
 	for _, want := range []string{
-		"3 open risks (3 high); 0 above appetite with neither treatment nor acceptance.",
+		"3 open risks (3 low); 0 never assessed; 0 above appetite with neither treatment nor acceptance.",
 		"credit-model: impact assessment impact-assessment-1 approved (EU AI Act tier: high-risk).",
 	} {
 		if !strings.Contains(show, want) {
@@ -34,7 +34,7 @@ func TestReviewAndGapReadTheRecords(t *testing.T) {
 	}
 	gap := must("gap")
 	for _, want := range []string{
-		"| 6.1.1 | General | 3 defined | records | AI risk criteria defined: risk criteria are defined |",
+		"| 6.1.1 | General | 4 measured | records | 6.1.1 AI risk criteria defined: risk criteria are defined",
 		"Statement of Applicability approved: version 1 approved by bob",
 	} {
 		if !strings.Contains(gap, want) {

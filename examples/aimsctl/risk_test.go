@@ -91,7 +91,7 @@ func TestRiskCommands(t *testing.T) {
 		t.Errorf("csv:\n%s", csv)
 	}
 	// The treatment reaches the SoA.
-	soaMD := must("alice", "soa")
+	soaMD := must("alice", "soa", "--draft")
 	if !strings.Contains(soaMD, "R-1") {
 		t.Errorf("SoA does not cite R-1:\n%.600s", soaMD)
 	}

@@ -27,24 +27,18 @@ func soaCommand() *command {
 	}
 }
 
-// soaService is the SoA service of ws, fed by the workspace's requirers
-// (risk treatments, impact assessments).
-func soaService(ctx context.Context, ws *workspace) (*soa.Service, error) {
-	reqs, err := requirers(ctx, ws)
-	if err != nil {
-		return nil, err
-	}
-	return soa.NewService(ws.Workspace, &soa.ServiceOptions{Requirers: reqs, Title: "Statement of Applicability", Organization: ws.Tenant()})
-}
-
 func runSoA(ctx context.Context, a *app, args []string) error {
-	f := a.flags("aimsctl soa", "write the workspace's Statement of Applicability: generated now from its inputs, or a stored version",
-		"[--format md|html|csv|json|oscal] [--version N]\n  aimsctl soa decide CONTROL --exclude|--include --reason TEXT\n  aimsctl soa draft | approve | diff V1 V2")
+	f := a.flags("aimsctl soa", "write the workspace's Statement of Applicability: the approved version, a stored version, or with --draft the one the current records give (its header says which)",
+		"[--format md|html|csv|json|oscal] [--version N | --draft]\n  aimsctl soa decide CONTROL --exclude|--include --reason TEXT\n  aimsctl soa draft | approve | diff V1 V2")
 	wf := addWorkspaceFlags(f)
 	format := f.String("format", "md", "output format: md, html, csv, json or oscal")
-	version := f.Int("version", 0, "a stored version (default: generate from the current inputs)")
+	version := f.Int("version", 0, "a stored version (default: the approved one)")
+	draft := f.Bool("draft", false, "generate the SoA from the current records instead of showing the approved version")
 	if _, err := leaf(f, args, 0, 0); err != nil {
 		return err
+	}
+	if *draft && *version > 0 {
+		return usageError("aimsctl soa: give at most one of --version and --draft")
 	}
 	fm := soa.Format(*format)
 	if !fm.Valid() {
@@ -56,10 +50,16 @@ func runSoA(ctx context.Context, a *app, args []string) error {
 	}
 	defer ws.Close()
 	var doc *soa.SoA
-	if *version > 0 {
+	switch {
+	case *version > 0:
 		doc, err = svc.Version(ctx, *version)
-	} else {
+	case *draft:
 		doc, err = svc.Preview(ctx)
+	default:
+		doc, err = svc.Approved(ctx)
+		if errors.Is(err, aims.ErrNotFound) {
+			return fmt.Errorf("no SoA version is approved yet: see the current one with 'aimsctl soa --draft', then 'aimsctl soa draft' and 'aimsctl soa approve'")
+		}
 	}
 	if err != nil {
 		return err
@@ -138,12 +138,15 @@ func runSoADraft(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	rep := soa.Validate(doc)
-	for _, fd := range rep.Findings {
+	for _, fd := range rep.Warnings() {
 		fmt.Fprintf(a.stderr, "%s\n", fd)
 	}
 	if *noSubmit {
 		fmt.Fprintf(a.stdout, "SoA version %d saved as a draft\n", doc.Number)
 		return nil
+	}
+	if errs := rep.Errors(); len(errs) > 0 {
+		return soaRefusal(fmt.Sprintf("SoA version %d saved as a draft but not submitted", doc.Number), errs)
 	}
 	if _, err := svc.Submit(ctx, wf.who(a), doc.Number); err != nil {
 		return err
@@ -174,6 +177,12 @@ func runSoAApprove(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 		n = latest.Number
+		if soa.State(latest.State) == soa.StateDraft {
+			if errs := soa.Validate(latest).Errors(); len(errs) > 0 {
+				return soaRefusal(fmt.Sprintf("SoA version %d cannot be approved", n), errs)
+			}
+			return fmt.Errorf("SoA version %d is a draft: submit it with 'aimsctl soa draft' first", n)
+		}
 	}
 	doc, err := svc.Approve(ctx, wf.who(a), n)
 	if err != nil {
@@ -181,6 +190,29 @@ func runSoAApprove(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "SoA version %d approved by %s\n", doc.Number, wf.who(a))
 	return nil
+}
+
+// soaRefusal words why an SoA cannot go forward: the undecided controls in
+// one list, then each other error with its control.
+func soaRefusal(what string, errs []soa.Finding) error {
+	var b strings.Builder
+	b.WriteString(what + ":")
+	var undecided []string
+	for _, f := range errs {
+		if f.Rule == soa.RuleUndecided {
+			undecided = append(undecided, f.Control)
+		}
+	}
+	if len(undecided) > 0 {
+		fmt.Fprintf(&b, "\n  %d undecided (decide each with 'aimsctl soa decide CONTROL --include|--exclude --reason TEXT'): %s",
+			len(undecided), strings.Join(undecided, ", "))
+	}
+	for _, f := range errs {
+		if f.Rule != soa.RuleUndecided {
+			fmt.Fprintf(&b, "\n  %s: %s", f.Control, f.Message)
+		}
+	}
+	return errors.New(b.String())
 }
 
 func runSoADiff(ctx context.Context, a *app, args []string) error {

@@ -13,6 +13,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL for postgres:// workspaces
 	_ "modernc.org/sqlite"             // SQLite for file workspaces
 
+	"github.com/aimsgo/iso42001"
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/aims/sqlstore"
 )
@@ -46,10 +47,11 @@ func (w *wsFlags) who(a *app) string {
 	return "aimsctl"
 }
 
-// workspace is an open workspace and how to close it.
+// workspace is an open AIMS, its workspace, and how to close it.
 type workspace struct {
 	*aims.Workspace
-	db *sql.DB
+	AIMS *iso42001.AIMS
+	db   *sql.DB
 }
 
 func (w *workspace) Close() error { return w.db.Close() }
@@ -100,7 +102,7 @@ func (w *wsFlags) open(ctx context.Context, a *app, create bool) (*workspace, er
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", dsn, err)
 	}
-	opts := &aims.Options{}
+	opts := &iso42001.Options{}
 	if now := a.getenv("AIMSCTL_NOW"); now != "" {
 		t, err := time.Parse(time.RFC3339, now)
 		if err != nil {
@@ -109,12 +111,12 @@ func (w *wsFlags) open(ctx context.Context, a *app, create bool) (*workspace, er
 		}
 		opts.Clock = func() time.Time { return t }
 	}
-	ws, err := aims.NewWorkspace(store, *w.tenant, opts)
+	sys, err := iso42001.Open(ctx, store, *w.tenant, opts)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &workspace{Workspace: ws, db: db}, nil
+	return &workspace{Workspace: sys.Workspace(), AIMS: sys, db: db}, nil
 }
 
 // openWith opens the workspace and builds the service a command works with
