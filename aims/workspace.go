@@ -114,13 +114,15 @@ func (ws *Workspace) NewID(kind string) string { return ws.newID(kind) }
 func (ws *Workspace) Authorizer() Authorizer { return ws.authz }
 
 // Retry bounds of [Workspace.Commit]. Lost races on the journal head (on
-// stores without [ChainApplier]) and [ErrContention] from a store are
-// retried after an exponential backoff from minBackoff to maxBackoff, plus
-// jitter of up to the same again.
+// stores without [ChainApplier]) are retried up to maxCommitAttempts times
+// in all, [ErrContention] from a store (which has already waited for its
+// lock) up to maxContentionAttempts times, each after an exponential
+// backoff from minBackoff to maxBackoff, half of it jitter.
 const (
-	maxCommitAttempts = 12
-	minBackoff        = time.Millisecond
-	maxBackoff        = 250 * time.Millisecond
+	maxCommitAttempts     = 12
+	maxContentionAttempts = 4
+	minBackoff            = time.Millisecond
+	maxBackoff            = 250 * time.Millisecond
 )
 
 // backoff returns the wait before retry attempt (1 for the first retry):
@@ -190,7 +192,7 @@ func (ws *Workspace) commitChained(ctx context.Context, s ChainApplier, writes [
 	}
 	for attempt := 1; ; attempt++ {
 		versions, err := s.ApplyChained(ctx, ws.tenant, Batch{Writes: writes, Entries: entries}, seal)
-		if err == nil || !errors.Is(err, ErrContention) || attempt == maxCommitAttempts {
+		if err == nil || !errors.Is(err, ErrContention) || attempt == maxContentionAttempts {
 			return versions, err
 		}
 		if err := sleep(ctx, ws.backoff(attempt)); err != nil {
