@@ -2,6 +2,9 @@ package audit_test
 
 import (
 	"encoding/json"
+	"errors"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,6 +27,8 @@ func FuzzDecodeFinding(f *testing.F) {
 	}
 	f.Add([]byte(`{"type":"observation","ref":"","evidence":[""]}`))
 	f.Add([]byte(`{"audit":"a","audit":"b"}`))
+	f.Add([]byte(`{"evidence":` + strings.Repeat("[", aims.MaxDecodeDepth+1) + strings.Repeat("]", aims.MaxDecodeDepth+1) + `}`))
+	f.Add([]byte("{\"statement\":\"caf\xe9\",\"auditor\":\"a\nb\"}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := aims.Decode[audit.Finding](data)
 		if err != nil {
@@ -56,6 +61,9 @@ func FuzzDecodeNonconformity(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(`{"type":"nonconformity","state":"limbo"}`))
+	f.Add([]byte(`{"actions":` + strings.Repeat("[", aims.MaxDecodeDepth+1) + strings.Repeat("]", aims.MaxDecodeDepth+1) + `}`))
+	// testdata/fuzz/FuzzDecodeNonconformity/empty-actions: an empty
+	// actions list once came back nil after a round trip.
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := aims.Decode[audit.Nonconformity](data)
 		if err != nil {
@@ -73,4 +81,41 @@ func FuzzDecodeNonconformity(f *testing.F) {
 			t.Errorf("round trip (-first +second):\n%s", diff)
 		}
 	})
+}
+
+// TestDecodeRecordsRefuseBombs decodes audit records built to exhaust the
+// decoder: each is refused with the limit it broke, allocating little
+// beyond the input.
+func TestDecodeRecordsRefuseBombs(t *testing.T) {
+	t.Parallel()
+	finding := func(in []byte) error { _, err := aims.Decode[audit.Finding](in); return err }
+	nc := func(in []byte) error { _, err := aims.Decode[audit.Nonconformity](in); return err }
+	tests := []struct {
+		name   string
+		decode func([]byte) error
+		in     []byte
+		want   string
+	}{
+		{"finding: depth", finding, []byte(`{"evidence":` + strings.Repeat("[", 8<<20-20)), "input nests deeper than 64 levels"},
+		{"finding: evidence count", finding, []byte(`{"evidence":[` + strings.Repeat(`"",`, 8<<20/3-10) + `""]}`), "input has more than 200000 values"},
+		{"nonconformity: depth", nc, []byte(`{"actions":` + strings.Repeat(`[{"title":`, 8<<20/12)), "input nests deeper than 64 levels"},
+		{"nonconformity: actions count", nc, []byte(`{"actions":[` + strings.Repeat(`{},`, 8<<20/3-10) + `{}]}`), "input has more than 200000 values"},
+		{"nonconformity: size", nc, []byte(`{"title":"` + strings.Repeat("x", aims.MaxDecodeBytes) + `"}`), "more than the limit of 8388608"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			err := tc.decode(tc.in)
+			runtime.ReadMemStats(&after)
+			alloc := after.TotalAlloc - before.TotalAlloc
+			t.Logf("%d-byte bomb refused after %d bytes allocated", len(tc.in), alloc)
+			if !errors.Is(err, aims.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %.300v, want ErrInvalid mentioning %q", err, tc.want)
+			}
+			if alloc > 100<<20 {
+				t.Errorf("refusing it allocated %d bytes, want under 100 MB", alloc)
+			}
+		})
+	}
 }
