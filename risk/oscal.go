@@ -215,13 +215,13 @@ func (rep *Report) response(rr *ReportRisk, t *Treatment) oscal.Response {
 	return resp
 }
 
-// AssessmentResults returns the register as an OSCAL assessment-results
+// assessmentResults returns the register as an OSCAL assessment-results
 // document: one result whose risks are the register's risks (status from
 // the lifecycle state, characterizations from the inherent and residual
 // ratings, the treatment as a remediation with its actions as tasks, the
 // acceptance and reopenings in the risk log) and whose reviewed controls
 // are the controls chosen by treatments.
-func (rep *Report) AssessmentResults() *oscal.ResultsDocument {
+func (rep *Report) assessmentResults() *oscal.ResultsDocument {
 	var chosen []string
 	for _, rr := range rep.Risks {
 		if rr.Treatment != nil {
@@ -257,12 +257,12 @@ func (rep *Report) AssessmentResults() *oscal.ResultsDocument {
 	}}
 }
 
-// POAM returns the open treatments (risks whose treatment is planned and
+// poam returns the open treatments (risks whose treatment is planned and
 // not yet complete) as an OSCAL plan-of-action-and-milestones: one item
 // per risk, pointing at the risk, which travels in the same document. A
 // POA&M needs at least one item; with no open treatment the error matches
 // [aims.ErrNotFound].
-func (rep *Report) POAM() (*oscal.POAMDocument, error) {
+func (rep *Report) poam() (*oscal.POAMDocument, error) {
 	p := &oscal.POAM{UUID: rep.uuid("risk-register", "poam"), Metadata: rep.metadata("AI risk treatment plan")}
 	for i := range rep.Risks {
 		rr := &rep.Risks[i]
@@ -304,15 +304,23 @@ func (rep *Report) POAM() (*oscal.POAMDocument, error) {
 	return &oscal.POAMDocument{POAM: p}, nil
 }
 
-// WriteAssessmentResults writes [Report.AssessmentResults] as indented
-// JSON.
+// WriteAssessmentResults writes the register as an OSCAL 1.2.1
+// assessment-results document (indented JSON): one result whose risks are
+// the register's risks (status from the lifecycle state, characterizations
+// from the inherent and residual ratings, the treatment as a remediation
+// with its actions as tasks, acceptance and reopenings in the risk log) and
+// whose reviewed controls are the controls treatments chose.
 func (rep *Report) WriteAssessmentResults(w io.Writer) error {
-	return writeIndented(w, rep.AssessmentResults())
+	return writeIndented(w, rep.assessmentResults())
 }
 
-// WritePOAM writes [Report.POAM] as indented JSON.
+// WritePOAM writes the open treatments (risks whose treatment is planned
+// and not yet complete) as an OSCAL plan-of-action-and-milestones
+// (indented JSON), one item per risk. A POA&M needs at least one item:
+// with no open treatment the error matches [aims.ErrNotFound] and nothing
+// is written.
 func (rep *Report) WritePOAM(w io.Writer) error {
-	doc, err := rep.POAM()
+	doc, err := rep.poam()
 	if err != nil {
 		return err
 	}

@@ -117,7 +117,7 @@ func TestOSCALValid(t *testing.T) {
 	}
 	oscaltest.Validate(t, oscaltest.POAM, poam.Bytes())
 
-	doc := rep.AssessmentResults()
+	doc := rep.assessmentResults()
 	risks := doc.AssessmentResults.Results[0].Risks
 	if len(risks) != 5 {
 		t.Fatalf("%d risks in results[0], want 5", len(risks))
@@ -136,7 +136,7 @@ func TestOSCALValid(t *testing.T) {
 	if diff := cmp.Diff(want, status); diff != "" {
 		t.Errorf("statuses (-want +got):\n%s", diff)
 	}
-	p, err := rep.POAM()
+	p, err := rep.poam()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func TestOSCALValid(t *testing.T) {
 func TestPOAMWithoutOpenTreatment(t *testing.T) {
 	t.Parallel()
 	rep := NewReport(DefaultCriteria(), nil, "acme", t0, nil)
-	if _, err := rep.POAM(); !errors.Is(err, aims.ErrNotFound) {
+	if _, err := rep.poam(); !errors.Is(err, aims.ErrNotFound) {
 		t.Errorf("POAM of an empty register = %v, want ErrNotFound", err)
 	}
 	// An empty register still gives valid assessment results.
