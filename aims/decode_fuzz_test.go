@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -117,6 +118,10 @@ func fuzzDecode[T any, P aims.Doc[T]](f *testing.F, sample string, seeds ...P) {
 		f.Add(bytes.Replace(data, []byte(`":"`), []byte(`":7,"x":"`), 1))           // wrong type
 		f.Add(bytes.ToUpper(data))                                                  // case mismatch
 	}
+	deep := aims.MaxDecodeDepth + 1
+	f.Add([]byte(`{"id":` + strings.Repeat("[", deep) + strings.Repeat("]", deep) + `}`))           // depth bomb
+	f.Add([]byte(`{"zz":` + strings.Repeat(`{"a":`, deep) + "1" + strings.Repeat("}", deep) + `}`)) // depth bomb, objects
+	f.Add([]byte(`{"id":"` + strings.Repeat(`\u0000`, 10) + `","name":"caf` + "\xe9" + `\ud800"}`)) // bad text
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := aims.Decode[T, P](data)
 		if err != nil {
