@@ -274,18 +274,30 @@ func (pl *planner) add(c Change) {
 // diff compares two values through their JSON and lists the fields that
 // differ, in the order of want's fields (then those only in have).
 func diff(have, want any) []FieldChange {
+	hb, wb := marshalJSON(have), marshalJSON(want)
+	if bytes.Equal(hb, wb) {
+		return nil // the common case, without decoding
+	}
 	var out []FieldChange
-	diffJSON(&out, "", toJSON(have), toJSON(want))
+	diffJSON(&out, "", toJSON(hb), toJSON(wb))
 	return out
 }
 
-// toJSON returns v as generic JSON with ordered keys; nil for nil.
-func toJSON(v any) any {
+// marshalJSON returns v's JSON; nil for nil (a nil pointer included).
+func marshalJSON(v any) []byte {
 	if v == nil {
 		return nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil || string(b) == "null" {
+		return nil
+	}
+	return b
+}
+
+// toJSON returns JSON as generic values with ordered keys; nil for nil.
+func toJSON(b []byte) any {
+	if b == nil {
 		return nil
 	}
 	out, _ := decodeOrdered(json.NewDecoder(bytes.NewReader(b)))

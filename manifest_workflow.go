@@ -223,6 +223,10 @@ func (pl *planner) risks(ctx context.Context) error {
 				continue
 			}
 			c.Action, c.Fields = ActionUpdate, diff(have, want)
+			if len(c.Fields) == 0 && (want.Inherent == nil || slices.Contains(evaluated, state)) {
+				pl.add(Change{Kind: risk.Kind, ID: want.ID, Action: ActionUnchanged})
+				continue
+			}
 			haveDesc := *have
 			haveDesc.Inherent, haveDesc.Treatment, haveDesc.Residual = nil, nil, nil
 			if len(diff(haveDesc, desc)) > 0 {
