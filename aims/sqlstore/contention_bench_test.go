@@ -21,15 +21,17 @@ import (
 // inserts with database/sql: one transaction per record inserting its row,
 // its attribute rows and a journal row whose Seq comes from an in-process
 // counter (no head read, no hash, no lock). Each reports creates/s and
-// failures, which must be 0.
+// failures, which must be 0. SQLitePlain opens SQLite with a bare file:
+// DSN (no busy timeout, no WAL).
 
 var benchWriters = []int{1, 4, 16, 64}
 
-func benchBackends() []backend { return []backend{sqliteBackend(), pgBackend()} }
+func benchBackends() []backend { return []backend{sqliteBackend(), sqlitePlainBackend(), pgBackend()} }
 
 // runConcurrent calls op(i) for i in [0, b.N) from writers goroutines and
-// reports throughput and failures.
-func runConcurrent(b *testing.B, writers int, op func(ctx context.Context, i int64) error) {
+// reports throughput and failures; unless tolerate is set, any failure
+// fails the benchmark.
+func runConcurrent(b *testing.B, writers int, tolerate bool, op func(ctx context.Context, i int64) error) {
 	ctx := context.Background()
 	var next, failed atomic.Int64
 	var firstErr atomic.Value
@@ -54,7 +56,7 @@ func runConcurrent(b *testing.B, writers int, op func(ctx context.Context, i int
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "creates/s")
 	b.ReportMetric(float64(failed.Load()), "failures")
-	if err, ok := firstErr.Load().(error); ok {
+	if err, ok := firstErr.Load().(error); ok && !tolerate {
 		b.Errorf("%d of %d creates failed; first: %v", failed.Load(), b.N, err)
 	}
 }
@@ -70,7 +72,7 @@ func BenchmarkConcurrentCreates(b *testing.B) {
 					b.Fatal(err)
 				}
 				notes := storetest.Notes(ws)
-				runConcurrent(b, w, func(ctx context.Context, i int64) error {
+				runConcurrent(b, w, false, func(ctx context.Context, i int64) error {
 					n := &storetest.Note{Title: "a note of about the size of a risk title", Owner: "ana"}
 					n.ID = fmt.Sprintf("n-%09d", i)
 					return notes.Create(ctx, "ana", n)
@@ -100,7 +102,11 @@ func BenchmarkBaselineConcurrentRawCreates(b *testing.B) {
 				data := []byte(`{"kind":"note","schemaVersion":1,"id":"n-000000000","version":1,"title":"a note of about the size of a risk title","owner":"ana"}`)
 				var seq atomic.Int64
 				at := time.Date(2025, 6, 1, 12, 0, 0, 1, time.UTC).Format(time.RFC3339Nano)
-				runConcurrent(b, w, func(ctx context.Context, i int64) error {
+				// Bare database/sql on a bare file: DSN lets SQLITE_BUSY
+				// through: its failures are reported, not fatal, to show
+				// what the store absorbs.
+				tolerate := be.name == "SQLitePlain"
+				runConcurrent(b, w, tolerate, func(ctx context.Context, i int64) error {
 					id := fmt.Sprintf("n-%09d", i)
 					return rawCreate(ctx, db, func(tx *sql.Tx) error {
 						if _, err := tx.ExecContext(ctx, insRec, "acme", "note", id, `{"owner":"ana"}`, data); err != nil {
