@@ -48,6 +48,7 @@ var cases = []testCase{
 	{"List", testList},
 	{"Journal", testJournal},
 	{"Transactor", testTransactor},
+	{"ChainApplier", testChainApplier},
 	{"Context", testContext},
 	{"Kernel", testKernel},
 	{"Contention", testContention},
