@@ -2,6 +2,7 @@ package iso42001
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -14,6 +15,7 @@ import (
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/internal/strictjson"
 )
 
 // Limits of [DecodeManifest], checked before the document is parsed: a
@@ -221,6 +223,21 @@ func DecodeManifest(name string, data []byte) (*Manifest, error) {
 	}
 	m.src = src
 	var p aims.Problems
+	// What the YAML decoder lets pass: a fraction into an integer field,
+	// text with control characters. The strict JSON pass every decoder of
+	// the module shares checks the first, the text rule the second.
+	var generic any
+	if err := yaml.NodeToValue(docs[0].Body, &generic); err == nil {
+		if jb, err := json.Marshal(generic); err == nil {
+			res := strictjson.Check(jb, reflect.TypeFor[Manifest](), strictjson.Limits{MaxBytes: 4 * MaxManifestBytes, MaxDepth: MaxManifestDepth + 1, MaxValues: 1 << 22})
+			for _, q := range res.Problems {
+				p.Add(q.Path, q.Rule)
+			}
+		}
+	}
+	for _, q := range strictjson.Tidy(m, true).Problems {
+		p.Add(q.Path, q.Rule)
+	}
 	if m.APIVersion != ManifestAPIVersion {
 		p.Addf("apiVersion", "must be %q, got %q", ManifestAPIVersion, m.APIVersion)
 	}

@@ -172,6 +172,8 @@ func TestDecodeManifestErrors(t *testing.T) {
 		{"wrong api version", "apiVersion: v0\nkind: AIMS\norganisation:\n  name: x\n", "m.yaml:1:1: apiVersion: must be \"iso42001.aimsgo.dev/v1\", got \"v0\""},
 		{"anchor", hdr + "organisation: &o\n  name: x\n", "m.yaml:3:15: organisation: anchors and aliases are not allowed in a manifest: write each value out"},
 		{"two documents", hdr + "organisation:\n  name: x\n---\nkind: AIMS\n", "m.yaml:5:1: a manifest is one document; found a second one"},
+		{"fraction for integer", hdr + "organisation:\n  name: x\nmetrics:\n  - id: m\n    frequencyDays: 2.5\n", "m.yaml:7:5: metrics[0].frequencyDays: must be an integer between -9223372036854775808 and 9223372036854775807, got 2.5"},
+		{"control character", hdr + "organisation:\n  name: \"x\\u0007y\"\n", "m.yaml:4:3: organisation.name: must not contain a control character (U+0007 at offset 1)"},
 		{"not a mapping", "- a\n- b\n", "m.yaml:1:1: a manifest must be a mapping with apiVersion, kind and the AIMS's records"},
 		{"empty", "# nothing\n", "m.yaml: the manifest is empty"},
 		{"deep flow", hdr + "organisation: " + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "\n", "m.yaml:3:47: nesting deeper than 32 levels"},
