@@ -31,9 +31,9 @@ const (
 // the kernel keeps (version, timestamps, workflow): a manifest says what
 // should be, the journal says who changed it when.
 type Manifest struct {
-	// APIVersion is [ManifestAPIVersion].
+	// APIVersion is "iso42001.aimsgo.dev/v1".
 	APIVersion string `json:"apiVersion" jsonschema:"enum=iso42001.aimsgo.dev/v1"`
-	// Kind is [ManifestKind].
+	// Kind is "AIMS".
 	Kind string `json:"kind" jsonschema:"enum=AIMS"`
 	// Organisation is the organisation running the AIMS (4.1).
 	Organisation OrganisationSpec `json:"organisation"`

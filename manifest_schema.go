@@ -21,11 +21,18 @@ const ManifestSchemaID = "https://iso42001.aimsgo.dev/schemas/aims-manifest-v1.j
 // write to. The caller may keep and change the returned bytes.
 func ManifestSchema() []byte { return slices.Clone(manifestSchema) }
 
-// generateManifestSchema reflects the schema from the Go types; the
-// embedded copy is checked against it by the tests (run them with
-// -update to regenerate it).
+// generateManifestSchema reflects the schema from the Go types and the
+// doc comments of manifest.go (so it runs where the source is: in the
+// tests, which check the embedded copy against it and rewrite it with
+// -update).
 func generateManifestSchema() ([]byte, error) {
-	r := &jsonschema.Reflector{DoNotReference: false, ExpandedStruct: true}
+	r := &jsonschema.Reflector{ExpandedStruct: true}
+	// The descriptions are the doc comments of the manifest's own types
+	// (manifest.go), so editors explain each field; the records' packages
+	// are left out, so that their comments do not churn this schema.
+	if err := r.AddGoComments("github.com/aimsgo/iso42001", "manifest.go"); err != nil {
+		return nil, err
+	}
 	s := r.Reflect(&Manifest{})
 	s.ID = ManifestSchemaID
 	s.Title = "ISO/IEC 42001 AIMS manifest"
