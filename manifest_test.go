@@ -602,3 +602,69 @@ func FuzzDecodeManifest(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeManifestJSON reads the JSON form of an example: the same
+// manifest as its YAML, and JSON's problems placed like YAML's.
+func TestDecodeManifestJSON(t *testing.T) {
+	t.Parallel()
+	m := readManifest(t, "northwind.yaml")
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeManifest("northwind.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(mustJSON(t, m)), string(mustJSON(t, got))); d != "" {
+		t.Errorf("JSON decodes differently (-yaml +json):\n%s", d)
+	}
+	bad := bytes.Replace(data, []byte(`"aimsName": "Northwind AIMS",`), []byte(`"aimsName": "Northwind AIMS", "colour": 1,`), 1)
+	_, err = DecodeManifest("northwind.json", bad)
+	if err == nil || !strings.HasPrefix(err.Error(), "northwind.json:6:35: organisation.colour: unknown field \"colour\"") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// ExampleAIMS_Apply declares an organisation's context in a manifest,
+// plans it against an empty workspace, applies it, and plans again.
+func ExampleAIMS_Apply() {
+	ctx := context.Background()
+	a, err := Open(ctx, memstore.New(), "acme", &Options{Clock: func() time.Time { return time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		panic(err)
+	}
+	m, err := DecodeManifest("aims.yaml", []byte(`apiVersion: iso42001.aimsgo.dev/v1
+kind: AIMS
+organisation:
+  name: Acme
+aiSystems:
+  - id: triage
+    name: Support ticket triage
+    owner: alice
+    inScope: true
+`))
+	if err != nil {
+		panic(err)
+	}
+	p, err := a.Plan(ctx, m, nil)
+	if err != nil {
+		panic(err)
+	}
+	_ = p.WriteText(os.Stdout)
+	if _, err := a.Apply(ctx, "alice", m, nil); err != nil {
+		panic(err)
+	}
+	p, _ = a.Plan(ctx, m, nil)
+	fmt.Println(p.Summary())
+	// Output:
+	// + create organisation organisation
+	//     name: "Acme"
+	// + create ai-system triage
+	//     id: "triage"
+	//     name: "Support ticket triage"
+	//     owner: "alice"
+	//     inScope: true
+	// Plan: 2 to create, 0 to update, 0 to delete or retire, 0 unchanged.
+	// 0 to create, 0 to update, 0 to delete or retire, 2 unchanged
+}
