@@ -21,19 +21,6 @@ const KindDocument = "document"
 // it has one, so its revisions are "ai-policy-r1", "ai-policy-r2", ...
 const AIPolicyNumber = "ai-policy"
 
-// Roles of the document-control workflow.
-const (
-	// RoleApprover may approve or reject documents submitted for review.
-	RoleApprover Role = "approver"
-	// RoleDocumentController administers documented information: it may
-	// submit any draft, and publish and withdraw documents.
-	RoleDocumentController Role = "document-controller"
-	// RoleTopManagement is the organisation's top management (clause 5.1):
-	// it may approve documents, the AI policy in particular, and advance
-	// the PDCA cycle.
-	RoleTopManagement Role = "top-management"
-)
-
 // DocType classifies documented information (clause 7.5). Values are
 // append-only.
 type DocType string

@@ -20,10 +20,6 @@ const KindCycle = "pdca-cycle"
 // cycles in Number, and the journal keeps the history of every phase.
 const CycleID = "pdca"
 
-// RoleAIMSManager runs the AIMS day to day; with top management, it may
-// advance the PDCA cycle.
-const RoleAIMSManager Role = "aims-manager"
-
 // systemActor is the actor that creates the first cycle when [PDCA.Current]
 // finds none: no person decided it, the kernel did.
 const systemActor = "system"

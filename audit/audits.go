@@ -147,11 +147,11 @@ var auditWorkflow = aims.MustMachine(aims.Spec[Audit, AuditState, AuditEvent]{
 	States:   []AuditState{AuditPlanned, AuditInProgress, AuditCompleted, AuditCancelled},
 	Terminal: []AuditState{AuditCompleted, AuditCancelled},
 	Transitions: []aims.Transition[Audit, AuditState, AuditEvent]{
-		{Event: EventStart, From: []AuditState{AuditPlanned}, To: AuditInProgress, Roles: []aims.Role{RoleInternalAuditor},
+		{Event: EventStart, From: []AuditState{AuditPlanned}, To: AuditInProgress, Roles: []aims.Role{aims.RoleInternalAuditor},
 			Duties: []aims.Duty[Audit]{dutyAssigned, dutyIndependent}},
-		{Event: EventComplete, From: []AuditState{AuditInProgress}, To: AuditCompleted, Roles: []aims.Role{RoleInternalAuditor},
+		{Event: EventComplete, From: []AuditState{AuditInProgress}, To: AuditCompleted, Roles: []aims.Role{aims.RoleInternalAuditor},
 			Duties: []aims.Duty[Audit]{dutyAssigned, dutyIndependent}, Guards: []aims.Guard[Audit]{guardAnswered, guardConclusion}},
-		{Event: EventCancel, From: []AuditState{AuditPlanned, AuditInProgress}, To: AuditCancelled, Roles: []aims.Role{RoleAuditManager, aims.RoleAIMSManager}},
+		{Event: EventCancel, From: []AuditState{AuditPlanned, AuditInProgress}, To: AuditCancelled, Roles: []aims.Role{aims.RoleAuditManager, aims.RoleAIMSManager}},
 	},
 })
 
@@ -371,7 +371,7 @@ func (s *Audits) fieldwork(ctx context.Context, op, actor, id, ref string) (*Aud
 	if err := dutyAssigned.Check(a, actor); err != nil {
 		return nil, aims.E(op, KindAudit, id, fmt.Errorf("%w: auditor-is-assigned: %v", aims.ErrForbidden, err))
 	}
-	if err := s.ws.Authorizer().Authorize(ctx, actor, []aims.Role{RoleInternalAuditor}); err != nil {
+	if err := s.ws.Authorizer().Authorize(ctx, actor, []aims.Role{aims.RoleInternalAuditor}); err != nil {
 		return nil, aims.E(op, KindAudit, id, err)
 	}
 	if err := independence(a.Areas, ref, actor); err != nil {

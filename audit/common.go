@@ -11,13 +11,13 @@ import (
 )
 
 // Roles the audit package's workflows ask the workspace's Authorizer for.
+//
+// Deprecated: the roles are defined once, in the aims package
+// (aims.RoleInternalAuditor, aims.RoleAuditManager); these names remain as
+// aliases.
 const (
-	// RoleInternalAuditor plans and performs internal audits (9.2) and
-	// verifies the effectiveness of corrective actions (10.2).
-	RoleInternalAuditor aims.Role = "internal-auditor"
-	// RoleAuditManager manages the audit programme (9.2.2): it approves
-	// programmes and may cancel audits.
-	RoleAuditManager aims.Role = "audit-manager"
+	RoleInternalAuditor = aims.RoleInternalAuditor
+	RoleAuditManager    = aims.RoleAuditManager
 )
 
 // Record kinds of the audit package.

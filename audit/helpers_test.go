@@ -14,7 +14,6 @@ import (
 
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/aims/memstore"
-	"github.com/aimsgo/iso42001/audit"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -43,9 +42,9 @@ func newWS(t testing.TB) (*aims.Workspace, *clock) {
 	}
 	assign(t, ws, "boss", aims.RoleTopManagement)
 	assign(t, ws, "mgr", aims.RoleAIMSManager)
-	assign(t, ws, "aud1", audit.RoleInternalAuditor)
-	assign(t, ws, "aud2", audit.RoleInternalAuditor)
-	assign(t, ws, "lead", audit.RoleInternalAuditor, audit.RoleAuditManager)
+	assign(t, ws, "aud1", aims.RoleInternalAuditor)
+	assign(t, ws, "aud2", aims.RoleInternalAuditor)
+	assign(t, ws, "lead", aims.RoleInternalAuditor, aims.RoleAuditManager)
 	assign(t, ws, "dev", "engineer")
 	return ws, clk
 }

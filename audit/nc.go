@@ -307,9 +307,9 @@ var ncWorkflow = aims.MustMachine(aims.Spec[Nonconformity, NCState, NCEvent]{
 				return n.Owner == actor || slices.ContainsFunc(n.Actions, func(a Action) bool { return a.Owner == actor })
 			},
 			Guards: []aims.Guard[Nonconformity]{guardActionsDone}},
-		{Event: EventVerify, From: []NCState{NCImplemented}, To: NCVerified, Roles: []aims.Role{RoleInternalAuditor, aims.RoleAIMSManager},
+		{Event: EventVerify, From: []NCState{NCImplemented}, To: NCVerified, Roles: []aims.Role{aims.RoleInternalAuditor, aims.RoleAIMSManager},
 			Duties: []aims.Duty[Nonconformity]{dutyIndependentVerifier}, Note: "effective"},
-		{Event: EventIneffective, From: []NCState{NCImplemented}, To: NCAnalysed, Roles: []aims.Role{RoleInternalAuditor, aims.RoleAIMSManager},
+		{Event: EventIneffective, From: []NCState{NCImplemented}, To: NCAnalysed, Roles: []aims.Role{aims.RoleInternalAuditor, aims.RoleAIMSManager},
 			Duties: []aims.Duty[Nonconformity]{dutyIndependentVerifier}, Note: "not effective: analyse again"},
 		{Event: EventClose, From: []NCState{NCVerified}, To: NCClosed, Roles: []aims.Role{aims.RoleAIMSManager, aims.RoleTopManagement},
 			Guards: []aims.Guard[Nonconformity]{guardEffective}},

@@ -46,8 +46,8 @@ type Options struct {
 	// Screening is the EU AI Act screening questionnaire; default the
 	// built-in [EUAIActID].
 	Screening *Form
-	// ReviewerRoles may approve and reject; default [RoleApprover] and
-	// [RoleImpactReviewer].
+	// ReviewerRoles may approve and reject; default [aims.RoleApprover] and
+	// [aims.RoleImpactReviewer].
 	ReviewerRoles []aims.Role
 	// ReviewDays is the review period of new assessments; default
 	// [DefaultReviewDays].

@@ -37,9 +37,13 @@ const (
 )
 
 // Default roles that may review (approve or reject) an assessment.
+//
+// Deprecated: the roles are defined once, in the aims package
+// (aims.RoleApprover, aims.RoleImpactReviewer); these names remain as
+// aliases.
 const (
-	RoleApprover       aims.Role = "approver"
-	RoleImpactReviewer aims.Role = "impact-reviewer"
+	RoleApprover       = aims.RoleApprover
+	RoleImpactReviewer = aims.RoleImpactReviewer
 )
 
 // Machine is the assessment workflow.
@@ -47,8 +51,8 @@ type Machine = aims.Machine[Assessment, State, Event]
 
 // WorkflowOptions adjusts the workflow.
 type WorkflowOptions struct {
-	// ReviewerRoles may approve and reject; default [RoleApprover] and
-	// [RoleImpactReviewer].
+	// ReviewerRoles may approve and reject; default [aims.RoleApprover] and
+	// [aims.RoleImpactReviewer].
 	ReviewerRoles []aims.Role
 	// Unlinked lists the ids of harms that are above the risk threshold
 	// and link to no risk: the guard that keeps such a harm out of an
@@ -65,7 +69,7 @@ type WorkflowOptions struct {
 // and a decision; approving needs every above-threshold harm linked to a
 // risk (when opts.Unlinked is set).
 func NewWorkflow(opts *WorkflowOptions) (*Machine, error) {
-	roles := []aims.Role{RoleApprover, RoleImpactReviewer}
+	roles := []aims.Role{aims.RoleApprover, aims.RoleImpactReviewer}
 	var unlinked func(a *Assessment) []string
 	if opts != nil {
 		if opts.ReviewerRoles != nil {

@@ -309,13 +309,13 @@ func cloneSpec(s CriteriaSpec) CriteriaSpec {
 }
 
 // Roles the default criteria give acceptance authority to.
+//
+// Deprecated: the roles are defined once, in the aims package
+// (aims.RoleRiskManager, ...); these names remain as aliases.
 const (
-	// RoleRiskManager may accept medium risks under [DefaultCriteria].
-	RoleRiskManager aims.Role = "risk-manager"
-	// RoleGovernanceBoard may accept high risks under [DefaultCriteria].
-	RoleGovernanceBoard aims.Role = "ai-governance-board"
-	// RoleTopManagement may accept anything the tolerance allows.
-	RoleTopManagement aims.Role = "top-management"
+	RoleRiskManager     = aims.RoleRiskManager
+	RoleGovernanceBoard = aims.RoleGovernanceBoard
+	RoleTopManagement   = aims.RoleTopManagement
 )
 
 // DefaultSpec returns the specification of [DefaultCriteria], as a
@@ -337,10 +337,10 @@ func DefaultSpec() CriteriaSpec {
 			{Label: "severe", Description: "irreversible harm, harm at scale, or threat to the organisation"},
 		}},
 		Bands: []Band{
-			{Name: "low", Min: 1, Max: 5, AcceptedBy: []aims.Role{RoleRiskManager, RoleGovernanceBoard, RoleTopManagement}, Color: "#2e7d32", Description: "accept and monitor"},
-			{Name: "medium", Min: 5, Max: 10, AcceptedBy: []aims.Role{RoleRiskManager, RoleGovernanceBoard, RoleTopManagement}, Color: "#f9a825", Description: "treat where proportionate"},
-			{Name: "high", Min: 10, Max: 17, AcceptedBy: []aims.Role{RoleGovernanceBoard, RoleTopManagement}, Color: "#ef6c00", Description: "treat; acceptance by the AI governance board"},
-			{Name: "critical", Min: 17, Max: 25, AcceptedBy: []aims.Role{RoleTopManagement}, Color: "#c62828", Description: "treat before operation"},
+			{Name: "low", Min: 1, Max: 5, AcceptedBy: []aims.Role{aims.RoleRiskManager, aims.RoleGovernanceBoard, aims.RoleTopManagement}, Color: "#2e7d32", Description: "accept and monitor"},
+			{Name: "medium", Min: 5, Max: 10, AcceptedBy: []aims.Role{aims.RoleRiskManager, aims.RoleGovernanceBoard, aims.RoleTopManagement}, Color: "#f9a825", Description: "treat where proportionate"},
+			{Name: "high", Min: 10, Max: 17, AcceptedBy: []aims.Role{aims.RoleGovernanceBoard, aims.RoleTopManagement}, Color: "#ef6c00", Description: "treat; acceptance by the AI governance board"},
+			{Name: "critical", Min: 17, Max: 25, AcceptedBy: []aims.Role{aims.RoleTopManagement}, Color: "#c62828", Description: "treat before operation"},
 		},
 		Appetite:  "low",
 		Tolerance: "high",
@@ -352,8 +352,8 @@ func DefaultSpec() CriteriaSpec {
 // almost-certain, consequence negligible to severe) with four bands over
 // the product: low 1-4, medium 5-9, high 10-16, critical 17-25. The
 // appetite is low; high is the tolerance (critical risks must be treated
-// further). Acceptance authority rises with the band: [RoleRiskManager]
-// up to medium, [RoleGovernanceBoard] up to high, [RoleTopManagement] for
+// further). Acceptance authority rises with the band: [aims.RoleRiskManager]
+// up to medium, [aims.RoleGovernanceBoard] up to high, [aims.RoleTopManagement] for
 // any band (critical only once the tolerance is raised).
 func DefaultCriteria() *Criteria {
 	c, err := NewCriteria(DefaultSpec())

@@ -40,7 +40,7 @@ func TestDefaultCriteria(t *testing.T) {
 	if !c.WithinAppetite(1) || c.WithinAppetite(2) || !c.Acceptable(3) || c.Acceptable(4) || c.Acceptable(0) {
 		t.Error("appetite low / tolerance high not applied")
 	}
-	if diff := cmp.Diff([]aims.Role{RoleTopManagement}, c.AcceptanceRoles(4)); diff != "" {
+	if diff := cmp.Diff([]aims.Role{aims.RoleTopManagement}, c.AcceptanceRoles(4)); diff != "" {
 		t.Errorf("critical acceptance roles (-want +got):\n%s", diff)
 	}
 	if c.AcceptanceRoles(9) != nil || c.Cell(0, 1) != 0 || c.Level("none") != 0 {

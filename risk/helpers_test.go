@@ -56,7 +56,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	roles := aims.RoleAssignments(ws)
-	for actor, rs := range map[string][]aims.Role{bob: {RoleGovernanceBoard}, carol: {RoleRiskManager}} {
+	for actor, rs := range map[string][]aims.Role{bob: {aims.RoleGovernanceBoard}, carol: {aims.RoleRiskManager}} {
 		if err := roles.Create(ctx, admin, &aims.RoleAssignment{Meta: aims.Meta{ID: actor}, Roles: rs}); err != nil {
 			t.Fatal(err)
 		}

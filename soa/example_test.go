@@ -92,7 +92,7 @@ func ExampleService() {
 	ws, _ := aims.NewWorkspace(memstore.New(), "acme", &aims.Options{
 		Clock: func() time.Time { return time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC) },
 	})
-	_ = aims.RoleAssignments(ws).Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: "bob"}, Roles: []aims.Role{soa.RoleApprover}})
+	_ = aims.RoleAssignments(ws).Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: "bob"}, Roles: []aims.Role{aims.RoleApprover}})
 	svc, _ := soa.NewService(ws, &soa.ServiceOptions{Organization: "Acme"})
 
 	_, _ = svc.Decide(ctx, "alice", soa.Decision{Control: "A.10.4", Choice: soa.Exclude, Reason: "we have no customers of our AI systems"})

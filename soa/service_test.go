@@ -30,7 +30,7 @@ func newService(t *testing.T, opts *soa.ServiceOptions) (*soa.Service, *aims.Wor
 	}
 	ctx := t.Context()
 	roles := aims.RoleAssignments(ws)
-	for actor, role := range map[string]aims.Role{"bob": soa.RoleApprover, "carol": soa.RoleTopManagement, "dave": "risk-owner"} {
+	for actor, role := range map[string]aims.Role{"bob": aims.RoleApprover, "carol": aims.RoleTopManagement, "dave": "risk-owner"} {
 		if err := roles.Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: actor}, Roles: []aims.Role{role}}); err != nil {
 			t.Fatal(err)
 		}

@@ -38,9 +38,12 @@ const (
 // Roles that may approve, reject and supersede SoA versions. The SoA is a
 // top-level commitment of the AIMS (6.1.3), so approval rests with an
 // appointed approver or top management (5.1).
+//
+// Deprecated: the roles are defined once, in the aims package; these names
+// remain as aliases.
 const (
-	RoleApprover      aims.Role = "approver"
-	RoleTopManagement aims.Role = "top-management"
+	RoleApprover      = aims.RoleApprover
+	RoleTopManagement = aims.RoleTopManagement
 )
 
 // Names of the workflow's guards and duties, as they appear in
@@ -51,7 +54,7 @@ const (
 	DutyApproverIsNotAuthor = "approver-is-not-author"
 )
 
-var approvers = []aims.Role{RoleApprover, RoleTopManagement}
+var approvers = []aims.Role{aims.RoleApprover, aims.RoleTopManagement}
 
 // noErrors refuses an SoA that [Validate] finds errors in: an auditor
 // would raise them, so they must not be submitted or approved. The refusal

@@ -352,10 +352,10 @@ func (d *demo) plan(ctx context.Context) error {
 		}{
 			{demoAlice, []aims.Role{aims.RoleAIMSManager, aims.RoleDocumentController}},
 			{demoBob, []aims.Role{aims.RoleTopManagement, aims.RoleApprover}},
-			{demoCarol, []aims.Role{audit.RoleInternalAuditor, audit.RoleAuditManager}},
-			{demoDave, []aims.Role{risk.RoleRiskManager}},
+			{demoCarol, []aims.Role{aims.RoleInternalAuditor, aims.RoleAuditManager}},
+			{demoDave, []aims.Role{aims.RoleRiskManager}},
 			{demoErin, []aims.Role{"ml-engineer"}},
-			{demoFrank, []aims.Role{audit.RoleInternalAuditor}},
+			{demoFrank, []aims.Role{aims.RoleInternalAuditor}},
 		}
 		var parts []string
 		for _, c := range cast {
