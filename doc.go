@@ -5,7 +5,50 @@
 // move those records through Plan-Do-Check-Act, and the reports an auditor
 // asks for.
 //
-// This package holds only documentation; the work is in its sub-packages.
+// This package composes the whole: [Open] opens an organisation's AIMS on a
+// store and tenant with every service wired to the others, and the [AIMS]
+// it returns gives the risk register, the impact assessment service, the
+// Statement of Applicability (fed by risk treatments, impact mitigations
+// and the duties of EU AI Act screenings), audits, nonconformities,
+// management reviews with their risk inputs, monitoring, the gap
+// assessment with proposals from the records, the complete check registry
+// ([AIMS.Checks]) behind the PDCA gates and certification readiness, and
+// the journal. A product embeds the SDK through it; the example CLI is a
+// shell over it.
+//
+//	a, err := iso42001.Open(ctx, store, "acme", nil)
+//	rep, err := a.Readiness(ctx, audit.Stage2) // what an auditor would find missing
+//
+// # Checks as an auditor reads them
+//
+// Every check has one id and one clause, the same in PDCA status,
+// readiness, the gap assessment and reports. A check never passes on no
+// records: an empty risk register is not "risks assessed", a control
+// nobody decided on is undecided (not excluded) and blocks the SoA's
+// approval, and stage 2 asks for evidence of operation: treatments carried
+// to an accepted residual risk, corrective actions on time, internal audits
+// covering every clause 4 to 10 and every applicable control, improvement
+// acted on.
+//
+// # API conventions
+//
+//   - Services hang off [AIMS]; each is also usable alone from its package.
+//     Constructors take what is required positionally and an options
+//     pointer whose zero value means the defaults.
+//   - Methods that act for someone take (ctx, actor, ids..., input): the
+//     context first, then who acts, then what is acted on. (The risk
+//     register's lifecycle methods still take the risk id before the actor;
+//     they move to this order with the next major version.)
+//   - Errors are values to branch on with errors.Is: aims.ErrNotFound,
+//     ErrConflict, ErrForbidden, ErrInvalid (an *aims.ValidationError
+//     listing every problem with its field path), ErrTransitionDenied (an
+//     *aims.TransitionError listing each unmet guard).
+//   - Roles of 5.3 are defined once, in the aims package.
+//   - Documents for other tools (OSCAL, JSON, CSV, Markdown, HTML, SVG) are
+//     written to an io.Writer or returned as types of the package that
+//     writes them; no internal type appears in an exported signature.
+//   - Lists are iter.Seq2[T, error] in a documented order; time and ids
+//     come from the workspace's injected clock and generator.
 //
 // # Packages
 //
