@@ -3,6 +3,7 @@ package impact
 import (
 	"bytes"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -126,4 +127,25 @@ func addBombSeeds(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+}
+
+// FuzzYAMLCost holds the YAML path to its promise: whatever the input,
+// decoding it allocates in proportion to its size (a parser blow-up is
+// what issue 12 measured in gigabytes). The bound is loose; the shapes
+// it catches cost a hundred times more.
+func FuzzYAMLCost(f *testing.F) {
+	addBombSeeds(f)
+	f.Add([]byte("a: " + strings.Repeat("&a ", 300) + "x\n"))
+	f.Add([]byte("a: [" + strings.Repeat("a: ", 300) + "x]\n"))
+	f.Add([]byte(strings.Repeat("--- a\n", 300)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, _ = DecodeAnswers(data)
+		_, _ = DecodeQuestionnaire(data)
+		runtime.ReadMemStats(&after)
+		if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(8<<20+2000*len(data)); got > limit {
+			t.Fatalf("decoding %d bytes allocated %d bytes, more than %d", len(data), got, limit)
+		}
+	})
 }

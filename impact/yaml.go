@@ -19,7 +19,7 @@ import (
 const (
 	// MaxYAMLSize bounds a questionnaire or an answers file written in
 	// YAML.
-	MaxYAMLSize = 1 << 20
+	MaxYAMLSize = 512 << 10
 	// MaxYAMLEntries bounds the entries of one YAML mapping or list.
 	MaxYAMLEntries = 1000
 	// MaxYAMLNodes bounds the entries of all YAML mappings and lists in
@@ -36,6 +36,12 @@ type yamlLevel struct {
 	indent, entries int
 }
 
+// flowLevel is one open flow collection ("[...]", "{...}"): its entries
+// so far and the line's indicator count where it opened.
+type flowLevel struct {
+	entries, inline int
+}
+
 // scanYAML measures data without parsing it: size, UTF-8, depth, entries
 // per collection and in all. The measure errs on the safe side (a
 // multi-line plain or quoted scalar counts its lines as entries), which
@@ -50,9 +56,11 @@ func scanYAML(data []byte, what string) error {
 	}
 	var (
 		stack      []yamlLevel
-		flow       []int // entries of each open flow collection
+		flow       []flowLevel
 		nodes      int
 		block      = -1 // indentation of the line that opened a block scalar
+		markers    int  // document markers seen
+		started    bool // content seen
 		quote      byte // open quote carried over a line break
 		lineNo     int
 		fail       error
@@ -106,8 +114,26 @@ func scanYAML(data []byte, what string) error {
 			block = -1
 		}
 		if quote == 0 && len(flow) == 0 {
-			if len(content) == 0 || content[0] == '#' || content[0] == '%' ||
-				bytes.HasPrefix(content, []byte("---")) || bytes.HasPrefix(content, []byte("...")) {
+			if len(content) == 0 || content[0] == '#' {
+				continue
+			}
+			// One document: the parser would build every document of a
+			// file of a hundred thousand before anyone could refuse it.
+			if indent == 0 && (marker(content, "---") || marker(content, "...")) {
+				if markers++; marker(content, "...") || markers > 1 || started {
+					return aims.Invalid("", fmt.Sprintf("%s must be one YAML document (line %d)", what, lineNo))
+				}
+				if len(bytes.TrimSpace(content[3:])) == 0 {
+					continue
+				}
+				content = bytes.TrimLeft(content[3:], " ")
+				indent = len(line) - len(content)
+			}
+			started = true
+			if content[0] == '%' {
+				if fail = entry(1); fail != nil {
+					break
+				}
 				continue
 			}
 			// "- - a" opens a list in a list: one level per dash.
@@ -136,10 +162,17 @@ func scanYAML(data []byte, what string) error {
 		}
 		// The rest of the line: quotes, comments, flow collections, and a
 		// block scalar indicator at its end.
-		// Block indicators later in the line ("a: b: c", "a: - - x") are
-		// not valid YAML, but the parser explores them before it says so,
-		// and pays for their nesting: count each as a level.
+		// Indicators later in the line ("a: b: c", "a: - - x", "? ? x",
+		// "[a: b: c]") are mostly not valid YAML, but the parser explores
+		// them before it says so and pays for their nesting: each counts
+		// as a level. Anchors, aliases and tags, which the conversion
+		// refuses anyway, are refused here, before the parser spends
+		// memory on them.
 		inline := 0
+		if len(flow) > 0 {
+			inline = flow[len(flow)-1].inline
+		}
+		nodeStart := true // at a place where a node may begin
 		prev := byte(' ')
 		for i := 0; i < len(content) && fail == nil; i++ {
 			c := content[i]
@@ -155,44 +188,50 @@ func scanYAML(data []byte, what string) error {
 				prev = c
 				continue
 			}
-			if len(flow) == 0 && (c == ':' || (c == '-' && (prev == ' ' || prev == '\t'))) &&
-				(i+1 == len(content) || content[i+1] == ' ' || content[i+1] == '\t') {
+			spaced := i+1 == len(content) || content[i+1] == ' ' || content[i+1] == '\t'
+			switch {
+			case c == ' ' || c == '\t':
+				prev = c
+				continue
+			case c == '#' && (prev == ' ' || prev == '\t'):
+				i = len(content)
+				continue
+			case nodeStart && (c == '&' || c == '*'):
+				fail = aims.Invalid("", fmt.Sprintf("%s uses YAML anchors or aliases, which are not supported (line %d)", what, lineNo))
+				continue
+			case nodeStart && c == '!':
+				fail = aims.Invalid("", fmt.Sprintf("%s uses a YAML tag, which is not supported (line %d)", what, lineNo))
+				continue
+			case spaced && (c == ':' || (nodeStart && (c == '-' || c == '?'))):
 				inline++
-				if len(stack)+inline > MaxDepth {
+				if len(stack)+len(flow)+inline > MaxDepth {
+					fail = deeperThan()
+				}
+				nodeStart, prev = true, c
+				continue
+			case nodeStart && (c == '"' || c == '\''):
+				quote = c
+			case (c == '[' || c == '{') && (nodeStart || len(flow) > 0):
+				flow = append(flow, flowLevel{entries: 1, inline: inline})
+				if len(stack)+len(flow)+inline > MaxDepth {
 					fail = deeperThan()
 					continue
 				}
+				fail = entry(1)
+				nodeStart, prev = true, c
+				continue
+			case (c == ']' || c == '}') && len(flow) > 0:
+				inline = flow[len(flow)-1].inline
+				flow = flow[:len(flow)-1]
+			case c == ',' && len(flow) > 0:
+				f := &flow[len(flow)-1]
+				f.entries++
+				inline = f.inline
+				fail = entry(f.entries)
+				nodeStart, prev = true, c
+				continue
 			}
-			switch c {
-			case '#':
-				if prev == ' ' || prev == '\t' {
-					i = len(content)
-					continue
-				}
-			case '"', '\'':
-				if prev == ' ' || prev == '\t' || prev == '[' || prev == '{' || prev == ',' || prev == ':' || i == 0 {
-					quote = c
-				}
-			case '[', '{':
-				if len(flow) > 0 || prev == ' ' || prev == '\t' || i == 0 {
-					flow = append(flow, 1)
-					if len(stack)+len(flow) > MaxDepth {
-						fail = deeperThan()
-						continue
-					}
-					fail = entry(1)
-				}
-			case ']', '}':
-				if len(flow) > 0 {
-					flow = flow[:len(flow)-1]
-				}
-			case ',':
-				if len(flow) > 0 {
-					flow[len(flow)-1]++
-					fail = entry(flow[len(flow)-1])
-				}
-			}
-			prev = c
+			nodeStart, prev = false, c
 		}
 		if fail == nil && quote == 0 && len(flow) == 0 && blockIndicator(content) {
 			block = indent
@@ -202,6 +241,12 @@ func scanYAML(data []byte, what string) error {
 		}
 	}
 	return fail
+}
+
+// marker reports whether content is the document marker m ("---" or
+// "..."), alone or followed by a space.
+func marker(content []byte, m string) bool {
+	return bytes.HasPrefix(content, []byte(m)) && (len(content) == 3 || content[3] == ' ' || content[3] == '\t')
 }
 
 // blockIndicator reports whether a line ends in a block scalar header
@@ -274,7 +319,7 @@ func (w *yamlWriter) fail(n ast.Node, rule string) {
 		if n != nil && n.GetToken() != nil && n.GetToken().Position != nil {
 			line = n.GetToken().Position.Line
 		}
-		w.err = aims.Invalid("", fmt.Sprintf("%s: line %d: %s", w.what, line, rule))
+		w.err = aims.Invalid("", fmt.Sprintf("%s %s (line %d)", w.what, rule, line))
 	}
 }
 
@@ -300,12 +345,12 @@ func (w *yamlWriter) node(n ast.Node, depth int) {
 		case uint64:
 			w.buf.WriteString(strconv.FormatUint(v, 10))
 		default:
-			w.fail(n, fmt.Sprintf("integer %s is out of range", n.GetToken().Value))
+			w.fail(n, fmt.Sprintf("has an integer out of range: %s", n.GetToken().Value))
 		}
 	case *ast.FloatNode:
 		w.buf.WriteString(strconv.FormatFloat(n.Value, 'g', -1, 64))
 	case *ast.InfinityNode, *ast.NanNode:
-		w.fail(n, "infinity and NaN are not numbers JSON can hold")
+		w.fail(n, "holds infinity or NaN, which JSON numbers cannot")
 	case *ast.StringNode:
 		w.str(n.Value)
 	case *ast.LiteralNode:
@@ -353,7 +398,7 @@ func (w *yamlWriter) pair(mv *ast.MappingValueNode, depth int) {
 	case *ast.NullNode, *ast.BoolNode, *ast.IntegerNode, *ast.FloatNode:
 		w.str(k.GetToken().Value)
 	default:
-		w.fail(mv.Key, "a mapping key must be a plain value")
+		w.fail(mv.Key, "has a mapping key that is not a plain value")
 		return
 	}
 	w.buf.WriteByte(':')
