@@ -294,6 +294,21 @@ type SoASpec struct {
 	// Obligations are legal, regulatory, contractual or interested-party
 	// obligations requiring controls.
 	Obligations []soa.Obligation `json:"obligations,omitempty"`
+	// Approval, when set, keeps an approved SoA version generated from
+	// the records: drafted and submitted by its author, approved by its
+	// approver. Apply drafts a new version whenever the records would
+	// change the approved one; every control must then be decided (by a
+	// decision, a risk treatment, an obligation or an impact assessment).
+	Approval *SoAApprovalSpec `json:"approval,omitempty"`
+}
+
+// SoAApprovalSpec names who drafts and who approves the SoA.
+type SoAApprovalSpec struct {
+	// Author drafts and submits the version.
+	Author string `json:"author"`
+	// Approver approves it: an approver or top management who is not the
+	// author.
+	Approver string `json:"approver"`
 }
 
 // DecisionSpec is a decision on one control (soa.Decision without who

@@ -111,7 +111,15 @@ func (a *AIMS) Export(ctx context.Context) (*Manifest, error) {
 		s.Obligations = append(s.Obligations, o.Obligation)
 	}
 	slices.SortFunc(s.Obligations, func(x, y soa.Obligation) int { return natsort.Compare(x.ID, y.ID) })
-	if len(s.Decisions)+len(s.Obligations) > 0 {
+	approved, err := a.soa.Approved(ctx)
+	switch {
+	case errors.Is(err, aims.ErrNotFound):
+	case err != nil:
+		return nil, err
+	default:
+		s.Approval = &SoAApprovalSpec{Author: approved.Author, Approver: approved.ApprovedBy}
+	}
+	if len(s.Decisions)+len(s.Obligations) > 0 || s.Approval != nil {
 		m.SoA = &s
 	}
 	if m.Metrics, err = exportAll[MetricSpec](ctx, aims.NewCollection[audit.Metric](a.ws, audit.KindMetric, 1)); err != nil {

@@ -199,7 +199,7 @@ func (a *AIMS) Plan(ctx context.Context, m *Manifest, opts *PlanOptions) (*Plan,
 	}
 	for _, step := range []func(context.Context) error{
 		pl.organisation, pl.roles, pl.issues, pl.parties, pl.systems, pl.scope, pl.objectives,
-		pl.criteria, pl.documents, pl.risks, pl.decisions, pl.obligations, pl.metrics, pl.programmes,
+		pl.criteria, pl.documents, pl.risks, pl.decisions, pl.obligations, pl.metrics, pl.programmes, pl.soaApproval,
 	} {
 		if err := step(ctx); err != nil {
 			return nil, err
@@ -676,5 +676,95 @@ func (pl *planner) obligations(ctx context.Context) error {
 			}
 		}
 	}
+	return nil
+}
+
+// soaApproval plans the approved SoA version: a new one is drafted,
+// submitted and approved when none is approved, when anything else in
+// the plan changes (the records the SoA is generated from may be among
+// them), or when the records already differ from the approved version.
+func (pl *planner) soaApproval(ctx context.Context) error {
+	if pl.m.SoA == nil || pl.m.SoA.Approval == nil {
+		return nil
+	}
+	want := *pl.m.SoA.Approval
+	svc := pl.a.soa
+	approved, err := svc.Approved(ctx)
+	if err != nil && !errors.Is(err, aims.ErrNotFound) {
+		return err
+	}
+	preview, err := svc.Preview(ctx)
+	if err != nil {
+		return err
+	}
+	latest, err := svc.Latest(ctx)
+	switch {
+	case errors.Is(err, aims.ErrNotFound):
+	case err != nil:
+		return err
+	case soa.State(latest.State) == soa.StateInReview:
+		pl.problems.Addf("soa.approval", "SoA version %d is in review: approve or reject it first", latest.Number)
+		return nil
+	}
+	c := Change{Kind: soa.KindSoA, ID: fmt.Sprintf("soa-%d", preview.Number), Action: ActionUpdate}
+	have := SoAApprovalSpec{}
+	switch {
+	case approved == nil:
+		c.Action = ActionCreate
+	default:
+		have = SoAApprovalSpec{Author: approved.Author, Approver: approved.ApprovedBy}
+		c.Fields = diff(have, want)
+		delta := soa.Diff(approved, preview)
+		for _, ch := range delta.Changes {
+			c.Fields = append(c.Fields, FieldChange{Path: "entries." + ch.Control, From: string(ch.Kind)})
+		}
+		if len(c.Fields) == 0 && !pl.plan.Changed() && len(pl.prunes) == 0 {
+			pl.add(Change{Kind: soa.KindSoA, ID: approved.ID, Action: ActionUnchanged})
+			return nil
+		}
+	}
+	if c.Action == ActionCreate {
+		c.Fields = diff(nil, want)
+	}
+	// Every control must be decided once the manifest is applied.
+	decided := map[string]bool{}
+	for _, d := range pl.m.SoA.Decisions {
+		decided[d.Control] = true
+	}
+	for _, o := range pl.m.SoA.Obligations {
+		for _, id := range o.Controls {
+			decided[id] = true
+		}
+	}
+	for _, r := range pl.m.Risks {
+		if r.Treatment != nil {
+			for _, ch := range r.Treatment.Controls {
+				decided[ch.ID] = true
+			}
+		}
+	}
+	var undecided []string
+	for _, e := range preview.Entries {
+		if e.Undecided && !decided[e.Control] {
+			undecided = append(undecided, e.Control)
+		}
+	}
+	if len(undecided) > 0 {
+		pl.problems.Addf("soa.approval", "%d controls would be undecided (%s): include or exclude each under soa.decisions", len(undecided), strings.Join(undecided, ", "))
+		return nil
+	}
+	c.Steps = []string{"draft as " + want.Author, "submit as " + want.Author, "approve as " + want.Approver}
+	c.run = func(ctx context.Context) error {
+		doc, err := svc.Draft(ctx, want.Author)
+		if err != nil {
+			return err
+		}
+		if _, err := svc.Submit(ctx, want.Author, doc.Number); err != nil {
+			return err
+		}
+		_, err = svc.Approve(ctx, want.Approver, doc.Number)
+		return err
+	}
+	pl.add(c)
 	return nil
 }

@@ -214,6 +214,8 @@ func TestManifestValidateReferences(t *testing.T) {
 		{"approver without role", "    state: published\n    approver: bob\n", "    state: published\n    approver: erin\n", []string{"documents[4].approver: \"erin\" must hold the approver or top-management role"}},
 		{"unknown objective", "    objective: obj-fair-credit\n", "    objective: obj-fast-credit\n", []string{"metrics[0].objective: unknown objective \"obj-fast-credit\""}},
 		{"assessment off the scale", "        likelihood: 4\n", "        likelihood: 9\n", []string{"risks[0].inherent.assessment.likelihood"}},
+		{"undecided control", "    - control: A.2.2\n      choice: include\n      reason: the AI policy and its alignment with other policies are Northwind's own\n", "", []string{"soa.approval: 1 controls would be undecided (A.2.2): include or exclude each under soa.decisions"}},
+		{"SoA approved by its author", "    approver: bob\nmetrics:", "    approver: alice\nmetrics:", []string{"soa.approval.approver: \"alice\" is the author"}},
 		{"unknown area", "      - id: A.7\n", "      - id: Z.7\n", []string{"auditProgrammes[0].areas[1].id: \"Z.7\" is neither a clause nor a control"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -297,15 +299,14 @@ func TestApplyNorthwindReadiness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// What a manifest cannot declare by nature: an approved SoA version
-	// (drafted from the records, then approved), approved impact
-	// assessments (answered questionnaires), and the results of Do,
-	// Check and Act (measurements, audits, reviews).
+	// What a manifest cannot declare by nature: approved impact
+	// assessments (answered questionnaires, screened, approved), and the
+	// results of Do, Check and Act (measurements, audits, reviews).
 	byNature := map[string]bool{
-		"soa-approved": true, "impact-assessed": true, "monitoring-results": true,
+		"impact-assessed": true, "monitoring-results": true,
 		"audit-results": true, "management-review-results": true,
 	}
-	mustPass := []string{"context-issues", "interested-parties", "ai-system-inventory", "scope-defined", "leadership",
+	mustPass := []string{"soa-approved", "context-issues", "interested-parties", "ai-system-inventory", "scope-defined", "leadership",
 		"ai-policy", "roles-assigned", "risk-criteria", "risk-assessed", "risk-assessment-process", "risk-treated",
 		"risk-treatment-process", "impact-assessment-process", "ai-objectives", "resources", "competence-evidence",
 		"awareness", "communication", "documented-information", "operational-planning", "audit-programme", "nonconformity-records"}
@@ -417,7 +418,8 @@ func TestPlanChanges(t *testing.T) {
 	m.Documents[4].Text = "Northwind Lending uses AI fairly." // POL-AI, published: a new revision
 	m.ContextIssues = m.ContextIssues[:1]                     // prune ctx-ml-skills
 	m.Risks[1].Treatment.Rationale = "filter and redact"      // R-2, treatment planned: revise
-	m.SoA.Decisions = append(m.SoA.Decisions, DecisionSpec{Control: "A.4.2", Choice: "include", Reason: "inventory kept"})
+	last := len(m.SoA.Decisions) - 1
+	m.SoA.Decisions[last].Reason = "no AI product is supplied" // A.10.4
 	if m.Documents[4].Number != "POL-AI" || m.AISystems[0].ID != "credit-model" || m.Risks[1].ID != "R-2" {
 		t.Fatal("northwind.yaml changed order; fix the test's indexes")
 	}
@@ -442,7 +444,8 @@ func TestPlanChanges(t *testing.T) {
 		{"document", "POL-AI-r2", ActionUpdate, []FieldChange{{Path: "text", From: `"Northwind Lending uses AI to serve customers fairly and transparently, within its risk appetite."`, To: `"Northwind Lending uses AI fairly."`}},
 			[]string{"revise POL-AI-r1 as alice into POL-AI-r2", "update as alice", "submit as alice", "approve as bob", "publish as bob"}},
 		{"risk", "R-2", ActionUpdate, []FieldChange{{Path: "treatment.rationale", To: `"filter and redact"`}}, []string{"treat as erin"}},
-		{"soa-decision", "A.4.2", ActionCreate, []FieldChange{{Path: "control", To: `"A.4.2"`}, {Path: "choice", To: `"include"`}, {Path: "reason", To: `"inventory kept"`}}, nil},
+		{"soa-decision", "A.10.4", ActionUpdate, []FieldChange{{Path: "reason", From: `"Northwind supplies no AI system to customers as a product"`, To: `"no AI product is supplied"`}}, nil},
+		{"soa", "soa-2", ActionUpdate, nil, []string{"draft as alice", "submit as alice", "approve as bob"}},
 		{"context-issue", "ctx-ml-skills", ActionDelete, nil, nil},
 	}
 	if d := cmp.Diff(want, got); d != "" {
@@ -452,7 +455,7 @@ func TestPlanChanges(t *testing.T) {
 	if err := p.WriteText(&text); err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range []string{"~ update ai-system credit-model\n    modelVersion: \"v3\" -> \"v4\"\n", "- delete context-issue ctx-ml-skills\n", "Plan: 1 to create, 3 to update, 1 to delete or retire, "} {
+	for _, line := range []string{"~ update ai-system credit-model\n    modelVersion: \"v3\" -> \"v4\"\n", "- delete context-issue ctx-ml-skills\n", "Plan: 0 to create, 5 to update, 1 to delete or retire, "} {
 		if !strings.Contains(text.String(), line) {
 			t.Errorf("plan text lacks %q:\n%s", line, text.String())
 		}

@@ -241,6 +241,17 @@ func (m *Manifest) validate(cat *controls.Catalog, crit *risk.Criteria) error {
 				p.Addf(path+".party", "unknown interested party %q", o.Party)
 			}
 		}
+		if ap := s.Approval; ap != nil {
+			if !aims.ValidName(ap.Author) {
+				p.Addf("soa.approval.author", "must be an actor id, got %q", ap.Author)
+			}
+			switch {
+			case ap.Approver == ap.Author:
+				p.Addf("soa.approval.approver", "%q is the author: the approver of the SoA must not be its author", ap.Approver)
+			case !holds(ap.Approver, aims.RoleApprover, aims.RoleTopManagement):
+				p.Addf("soa.approval.approver", "%q must hold the %s or %s role under roles", ap.Approver, aims.RoleApprover, aims.RoleTopManagement)
+			}
+		}
 	}
 	unique("metrics", "id", ids(m.Metrics, func(s MetricSpec) string { return s.ID }))
 	for i, s := range m.Metrics {

@@ -29,7 +29,7 @@ func TestManifestCommands(t *testing.T) {
 	if code != 2 || !strings.Contains(out, "+ create document POL-AI-r1\n") || !strings.Contains(out, "    then approve as bob\n") {
 		t.Fatalf("first plan: exit %d, stderr %q, stdout:\n%s", code, stderr, out)
 	}
-	if !strings.Contains(out, "Plan: 29 to create, 0 to update, 0 to delete or retire, 0 unchanged.\n") {
+	if !strings.Contains(out, "Plan: 62 to create, 0 to update, 0 to delete or retire, 0 unchanged.\n") {
 		t.Errorf("first plan summary:\n%s", out)
 	}
 	if out, stderr, code = run("apply", "-f", example); code != 0 || !strings.Contains(out, "Applied.") {
