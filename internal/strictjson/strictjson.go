@@ -629,20 +629,21 @@ func (s *scanner) checkNumber(t reflect.Type, raw []byte) {
 	if t == nil {
 		return
 	}
-	str := string(raw)
+	// string(raw) in the calls does not escape, so a valid number costs
+	// no allocation; only a problem's message copies it.
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if _, err := strconv.ParseInt(str, 10, t.Bits()); err != nil {
+		if _, err := strconv.ParseInt(string(raw), 10, t.Bits()); err != nil {
 			lo, hi := int64(-1)<<(t.Bits()-1), int64(1)<<(t.Bits()-1)-1
-			s.add(fmt.Sprintf("must be an integer between %d and %d, got %s", lo, hi, Truncate(str)))
+			s.add(fmt.Sprintf("must be an integer between %d and %d, got %s", lo, hi, Truncate(string(raw))))
 		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if _, err := strconv.ParseUint(str, 10, t.Bits()); err != nil {
-			s.add(fmt.Sprintf("must be an integer between 0 and %d, got %s", uint64(math.MaxUint64)>>(64-t.Bits()), Truncate(str)))
+		if _, err := strconv.ParseUint(string(raw), 10, t.Bits()); err != nil {
+			s.add(fmt.Sprintf("must be an integer between 0 and %d, got %s", uint64(math.MaxUint64)>>(64-t.Bits()), Truncate(string(raw))))
 		}
 	case reflect.Float32, reflect.Float64:
-		if _, err := strconv.ParseFloat(str, t.Bits()); err != nil {
-			s.add(fmt.Sprintf("must be a number within the range of a %d-bit float, got %s", t.Bits(), Truncate(str)))
+		if _, err := strconv.ParseFloat(string(raw), t.Bits()); err != nil {
+			s.add(fmt.Sprintf("must be a number within the range of a %d-bit float, got %s", t.Bits(), Truncate(string(raw))))
 		}
 	default:
 		s.add(fmt.Sprintf("must be %s, got a number", describeType(t)))
