@@ -332,8 +332,6 @@ func TestApplyNorthwindReadiness(t *testing.T) {
 
 func jsonMarshal(v any) ([]byte, error) { return jsonMarshalStd(v) }
 
-var _ = slices.Contains[[]string]
-var _ = risk.Kind
 
 func jsonMarshalStd(v any) ([]byte, error) { return json.Marshal(v) }
 
@@ -670,4 +668,42 @@ aiSystems:
 	//     inScope: true
 	// Plan: 2 to create, 0 to update, 0 to delete or retire, 0 unchanged.
 	// 0 to create, 0 to update, 0 to delete or retire, 2 unchanged
+}
+
+// TestApplyNewCriteria: risks declared with new criteria are scored with
+// them in the same apply, before the AIMS is reopened.
+func TestApplyNewCriteria(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	a, _ := openMem(t)
+	m := readManifest(t, "northwind.yaml")
+	m.RiskCriteria.Appetite = "medium"
+	p, err := a.Plan(ctx, m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(p.Changes, func(c Change) bool { return c.Kind == risk.KindCriteria })
+	if i < 0 || p.Changes[i].Action != ActionCreate {
+		t.Fatalf("no creation of the criteria in the plan")
+	}
+	if _, err := a.Apply(ctx, "alice", m, nil); err != nil {
+		t.Fatal(err)
+	}
+	a = openOn(t, a.Workspace().Store())
+	if a.Criteria().Spec().Appetite != "medium" {
+		t.Errorf("reopened with appetite %q, want medium", a.Criteria().Spec().Appetite)
+	}
+	if p, err := a.Plan(ctx, m, nil); err != nil || p.Changed() {
+		t.Fatalf("plan after apply: %v, %v", err, p)
+	}
+	m.RiskCriteria.Appetite = "low"
+	p, err = a.Plan(ctx, m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i = slices.IndexFunc(p.Changes, func(c Change) bool { return c.Kind == risk.KindCriteria })
+	want := []FieldChange{{Path: "appetite", From: `"medium"`, To: `"low"`}}
+	if d := cmp.Diff(want, p.Changes[i].Fields); p.Changes[i].Action != ActionUpdate || d != "" {
+		t.Errorf("criteria change: %s (-want +got):\n%s", p.Changes[i].Action, d)
+	}
 }
