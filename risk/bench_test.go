@@ -160,3 +160,53 @@ func BenchmarkEvaluate100kFunc(b *testing.B) {
 	}
 	sinkInt = len(dst)
 }
+
+// fairBenchInputs returns n FAIR-like assessments spread over the bands.
+func fairBenchInputs(n int) []Assessment {
+	as := make([]Assessment, n)
+	for i := range as {
+		as[i] = fairInput(float64(i%13), float64(i%10)/10, float64(i%7)*float64(i%1000)*100)
+	}
+	return as
+}
+
+// BenchmarkBaselineCustom10k calls a caller's own scorer (the FAIR-like
+// test scorer) directly on 10k assessments and compares each score with
+// the criteria: the least any evaluation of that scorer costs.
+func BenchmarkBaselineCustom10k(b *testing.B) {
+	c := DefaultCriteria()
+	s := fair{c}
+	as := fairBenchInputs(10_000)
+	dst := make([]Evaluation, 0, len(as))
+	b.ReportAllocs()
+	for b.Loop() {
+		dst = dst[:0]
+		for i := range as {
+			sc, err := s.Score(as[i])
+			if err != nil {
+				b.Fatal(err)
+			}
+			dst = append(dst, c.Evaluate(sc))
+		}
+	}
+	sinkInt = len(dst)
+}
+
+// BenchmarkEvaluateCustom10k is Evaluate with the same scorer and data
+// as BenchmarkBaselineCustom10k: the generic path, with its interface
+// call and its check that each score names a band of the criteria.
+func BenchmarkEvaluateCustom10k(b *testing.B) {
+	c := DefaultCriteria()
+	var s Scorer = fair{c}
+	as := fairBenchInputs(10_000)
+	dst := make([]Evaluation, 0, len(as))
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		dst, err = Evaluate(c, s, as, dst[:0])
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	sinkInt = len(dst)
+}

@@ -9,15 +9,20 @@ import (
 )
 
 // Heatmap counts risks per likelihood x consequence cell, before
-// (inherent) and after (residual) treatment. Ratings without likelihood
-// and consequence levels (weighted or quantitative scores) cannot be
-// placed and are counted apart.
+// (inherent) and after (residual) treatment. A rating is placed by the
+// likelihood and consequence levels of its score, else of its
+// assessment. A rating with neither (a weighted, quantitative or a
+// caller's own score, such as a FAIR-like one) is not on the matrix: it
+// is counted apart, per band, and the renderings list it on a line of
+// its own under the matrix, so every assessed risk is counted once.
 type Heatmap struct {
 	// Likelihood and Consequence are the scales' labels, lowest first.
 	Likelihood  []string
 	Consequence []string
 	// Bands names the band of each cell: Bands[l-1][c-1].
 	Bands [][]string
+	// BandNames are the criteria's band names, lowest first.
+	BandNames []string
 	// Colors is each band's color, by band name.
 	Colors map[string]string
 	// Inherent and Residual count risks per cell: [l-1][c-1].
@@ -27,6 +32,12 @@ type Heatmap struct {
 	// likelihood and consequence levels.
 	UnplacedInherent int
 	UnplacedResidual int
+	// UnplacedInherentBands and UnplacedResidualBands split those counts
+	// by the rating's band: [level-1], one element per band of the
+	// criteria. A rating whose band the criteria no longer have is in
+	// the total only.
+	UnplacedInherentBands []int
+	UnplacedResidualBands []int
 }
 
 // defaultColors are the heatmap colors of bands without one, lowest first;
@@ -52,6 +63,7 @@ func (rep *Report) Heatmap() (Heatmap, error) {
 			col = defaultColors[min(i, len(defaultColors)-1)]
 		}
 		h.Colors[b.Name] = col
+		h.BandNames = append(h.BandNames, b.Name)
 	}
 	h.Bands, h.Inherent, h.Residual = make([][]string, c.n), grid(c.n, c.m), grid(c.n, c.m)
 	for l := range c.n {
@@ -60,7 +72,8 @@ func (rep *Report) Heatmap() (Heatmap, error) {
 			h.Bands[l][k] = c.Band(c.Cell(l+1, k+1)).Name
 		}
 	}
-	place := func(g *Rating, counts [][]int, unplaced *int) {
+	h.UnplacedInherentBands, h.UnplacedResidualBands = make([]int, c.Bands()), make([]int, c.Bands())
+	place := func(g *Rating, counts [][]int, unplaced *int, bands []int) {
 		if g == nil {
 			return
 		}
@@ -70,6 +83,9 @@ func (rep *Report) Heatmap() (Heatmap, error) {
 		}
 		if l < 1 || l > c.n || k < 1 || k > c.m {
 			*unplaced++
+			if lvl := c.Level(g.Score.Band); lvl > 0 {
+				bands[lvl-1]++
+			}
 			return
 		}
 		counts[l-1][k-1]++
@@ -78,10 +94,25 @@ func (rep *Report) Heatmap() (Heatmap, error) {
 		if State(rr.State) == StateClosed {
 			continue
 		}
-		place(rr.Inherent, h.Inherent, &h.UnplacedInherent)
-		place(rr.Residual, h.Residual, &h.UnplacedResidual)
+		place(rr.Inherent, h.Inherent, &h.UnplacedInherent, h.UnplacedInherentBands)
+		place(rr.Residual, h.Residual, &h.UnplacedResidual, h.UnplacedResidualBands)
 	}
 	return h, nil
+}
+
+// bandCounts lists the non-zero counts by band, lowest band first, such
+// as "medium 1, critical 2"; "unknown band" when none is known.
+func (h *Heatmap) bandCounts(counts []int) string {
+	var parts []string
+	for i, n := range counts {
+		if n > 0 && i < len(h.BandNames) {
+			parts = append(parts, fmt.Sprintf("%s %d", h.BandNames[i], n))
+		}
+	}
+	if len(parts) == 0 {
+		return "unknown band"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func grid(n, m int) [][]int {
@@ -105,7 +136,8 @@ func (rep *Report) WriteHeatmapMarkdown(w io.Writer) error {
 		title    string
 		counts   [][]int
 		unplaced int
-	}{{"Inherent risk", h.Inherent, h.UnplacedInherent}, {"Residual risk", h.Residual, h.UnplacedResidual}} {
+		bands    []int
+	}{{"Inherent risk", h.Inherent, h.UnplacedInherent, h.UnplacedInherentBands}, {"Residual risk", h.Residual, h.UnplacedResidual, h.UnplacedResidualBands}} {
 		fmt.Fprintf(&b, "\n## %s\n\n| likelihood \\ consequence |", panel.title)
 		for _, c := range h.Consequence {
 			fmt.Fprintf(&b, " %s |", mdtext.Escape(c))
@@ -121,7 +153,7 @@ func (rep *Report) WriteHeatmapMarkdown(w io.Writer) error {
 			b.WriteByte('\n')
 		}
 		if panel.unplaced > 0 {
-			fmt.Fprintf(&b, "\n%d rated without likelihood and consequence levels (not placed).\n", panel.unplaced)
+			fmt.Fprintf(&b, "\nNot on the matrix: %d rated without likelihood and consequence levels (%s).\n", panel.unplaced, mdtext.Escape(h.bandCounts(panel.bands)))
 		}
 	}
 	_, err = w.Write(b.Bytes())
@@ -158,7 +190,8 @@ func (rep *Report) WriteHeatmapSVG(w io.Writer) error {
 		title    string
 		counts   [][]int
 		unplaced int
-	}{{"Inherent risk", h.Inherent, h.UnplacedInherent}, {"Residual risk", h.Residual, h.UnplacedResidual}} {
+		bands    []int
+	}{{"Inherent risk", h.Inherent, h.UnplacedInherent, h.UnplacedInherentBands}, {"Residual risk", h.Residual, h.UnplacedResidual, h.UnplacedResidualBands}} {
 		x0 := 10 + p*(panelW+svgGap)
 		fmt.Fprintf(&b, `<g id="%s">`+"\n", strings.ToLower(strings.Fields(panel.title)[0]))
 		fmt.Fprintf(&b, `<text x="%d" y="24" font-size="16" font-weight="bold">%s</text>`+"\n", x0, xmlEscape(panel.title))
@@ -187,7 +220,7 @@ func (rep *Report) WriteHeatmapSVG(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, `<text x="%d" y="%d" font-size="11" fill="#555555">likelihood (rows) x consequence (columns)`, x0, height-8)
 		if panel.unplaced > 0 {
-			fmt.Fprintf(&b, "; %d not placed", panel.unplaced)
+			fmt.Fprintf(&b, "; not on the matrix: %d (%s)", panel.unplaced, xmlEscape(h.bandCounts(panel.bands)))
 		}
 		b.WriteString("</text>\n</g>\n")
 	}

@@ -159,8 +159,8 @@ func (r *Register) Rate(actor string, a Assessment, note string) (*Rating, error
 	if err != nil {
 		return nil, err
 	}
-	if s.Rationale == nil || s.Level() < 1 || r.crit.Level(s.Band) != s.Level() {
-		return nil, fmt.Errorf("scorer returned band %q at level %d, which is not a band of the criteria (a Score needs a Rationale with its Level)", s.Band, s.Level())
+	if err := r.crit.checkScore(s); err != nil {
+		return nil, err
 	}
 	return &Rating{Assessment: a, Score: s, Note: note, AssessedAt: r.ws.Now(), AssessedBy: actor}, nil
 }
@@ -475,9 +475,12 @@ type Evaluation struct {
 
 // Evaluate scores each assessment of as with s and compares it with the
 // criteria c, appending the evaluations to dst (pass a slice with enough
-// capacity to avoid allocating). It stops at the first error, naming the
-// assessment's index ("[3].likelihood: ..."). The table scorers ([Matrix],
-// [LxC]) take a direct path that avoids an interface call per assessment.
+// capacity to avoid allocating). Any [Scorer] works; a score that does
+// not name a band of c at its level (see [Scorer]) is an error, as in
+// [Register.Rate]. It stops at the first error, naming the assessment's
+// index ("[3].likelihood: ..."). The table scorers ([Matrix], [LxC]) take
+// a direct path that avoids an interface call per assessment and gives
+// the same evaluations.
 func Evaluate(c *Criteria, s Scorer, as []Assessment, dst []Evaluation) ([]Evaluation, error) {
 	var t *Matrix
 	switch x := s.(type) {
@@ -486,7 +489,9 @@ func Evaluate(c *Criteria, s Scorer, as []Assessment, dst []Evaluation) ([]Evalu
 	case *LxC:
 		t = &x.Matrix
 	}
-	if t != nil {
+	if t != nil && t.crit == c {
+		// Every cell of a table built for c names a band of c at its
+		// level, so the check of the generic path cannot fail here.
 		for i := range as {
 			sc, err := t.Score(as[i])
 			if err != nil {
@@ -498,12 +503,26 @@ func Evaluate(c *Criteria, s Scorer, as []Assessment, dst []Evaluation) ([]Evalu
 	}
 	for i := range as {
 		sc, err := s.Score(as[i])
+		if err == nil {
+			err = c.checkScore(sc)
+		}
 		if err != nil {
 			return dst, indexed(i, err)
 		}
 		dst = append(dst, c.Evaluate(sc))
 	}
 	return dst, nil
+}
+
+// checkScore reports a score that breaks the [Scorer] contract under c:
+// no rationale, or a band that is not c's band of the score's level.
+func (c *Criteria) checkScore(s Score) error {
+	// Band names are unique, so comparing the level's name is the same
+	// test as c.Level(s.Band) == level without a map lookup.
+	if lvl := s.Level(); lvl < 1 || lvl > len(c.spec.Bands) || c.spec.Bands[lvl-1].Name != s.Band {
+		return fmt.Errorf("scorer returned band %q at level %d, which is not a band of the criteria (a Score needs a Rationale with its Level)", s.Band, s.Level())
+	}
+	return nil
 }
 
 // indexed places err's problems under "[i]".
@@ -554,6 +573,9 @@ func (r *Register) EvaluateAll(ctx context.Context) ([]RiskEvaluation, error) {
 		if cur != nil {
 			e.Stage = stage
 			sc, err := r.scorer.Score(cur.Assessment)
+			if err == nil {
+				err = r.crit.checkScore(sc)
+			}
 			if err != nil {
 				e.Error = err.Error()
 			} else {

@@ -115,25 +115,28 @@ func JSONSchema() ([]byte, error) {
 
 // WriteCSV writes one row per risk, spreadsheet-safe (cells that a
 // spreadsheet would run as formulas are neutralised). Lists inside a cell
-// are joined with "; ".
+// are joined with "; ". The last two columns explain the inherent and
+// residual scores ([Score.Explain]), whatever scorer gave them; new
+// columns are only ever added at the end.
 func (rep *Report) WriteCSV(w io.Writer) error {
 	cw := csvsafe.NewWriter(w)
 	if err := cw.Write("id", "title", "state", "owner", "systems", "sources", "objectives",
 		"inherent_likelihood", "inherent_consequence", "inherent_score", "inherent_band",
 		"treatment_options", "controls", "rejected_controls", "open_actions",
 		"residual_score", "residual_band", "accepted_by", "accepted_at", "acceptance_basis",
-		"next_review", "unconsidered_controls", "needs_treatment"); err != nil {
+		"next_review", "unconsidered_controls", "needs_treatment",
+		"inherent_explanation", "residual_explanation"); err != nil {
 		return err
 	}
 	for _, rr := range rep.Risks {
-		var iL, iC, iS, iB, rS, rB, opts, ctrls, rej, open, accBy, accAt, basis string
+		var iL, iC, iS, iB, iX, rS, rB, rX, opts, ctrls, rej, open, accBy, accAt, basis string
 		if g := rr.Inherent; g != nil {
 			l, k := g.Score.levels()
 			iL, iC = levelText(l), levelText(k)
-			iS, iB = formatNumber(g.Score.Value), g.Score.Band
+			iS, iB, iX = formatNumber(g.Score.Value), g.Score.Band, g.Score.Explain()
 		}
 		if g := rr.Residual; g != nil {
-			rS, rB = formatNumber(g.Score.Value), g.Score.Band
+			rS, rB, rX = formatNumber(g.Score.Value), g.Score.Band, g.Score.Explain()
 		}
 		if t := rr.Treatment; t != nil {
 			opts = csvsafe.Join(optionStrings(t.Options))
@@ -155,7 +158,7 @@ func (rep *Report) WriteCSV(w io.Writer) error {
 		err := cw.Write(rr.ID, rr.Title, rr.State, rr.Owner, csvsafe.Join(rr.Systems),
 			csvsafe.Join(stringsOf(rr.Sources)), csvsafe.Join(stringsOf(rr.Objectives)),
 			iL, iC, iS, iB, opts, ctrls, rej, open, rS, rB, accBy, accAt, basis,
-			day(rr.NextReview), csvsafe.Join(rr.Unconsidered), strconv.FormatBool(rr.NeedsTreatment))
+			day(rr.NextReview), csvsafe.Join(rr.Unconsidered), strconv.FormatBool(rr.NeedsTreatment), iX, rX)
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,9 @@ import (
 // likelihood x consequence scorers read Likelihood and Consequence, the
 // weighted scorer reads Factors (and falls back to Likelihood and
 // Consequence for factors of those names), the quantitative scorer reads
-// Exposure.
+// Exposure, and a caller's own scorer reads the named inputs it defines
+// from Factors (see [Assessment.Input]), such as a FAIR-like scorer's
+// "tef", "vulnerability" and "loss".
 //
 // Assessment stays at four words-sized fields on purpose: the compiler
 // then keeps it in registers, which makes table scoring nearly as cheap
@@ -24,11 +26,32 @@ type Assessment struct {
 	Likelihood int `json:"likelihood,omitempty"`
 	// Consequence is a 1-based level on the criteria's consequence scale.
 	Consequence int `json:"consequence,omitempty"`
-	// Factors holds named factor levels for the weighted scorer
-	// ("severity", "scale", "reversibility", "autonomy", ...).
+	// Factors holds named numeric inputs: the weighted scorer's factor
+	// levels ("severity", "scale", "reversibility", "autonomy", ...), or
+	// the inputs of a caller's own scorer, which defines their names,
+	// ranges and meaning and refuses names it does not know. The register
+	// stores them with the rating, so a score can be recomputed.
 	Factors map[string]float64 `json:"factors,omitempty"`
 	// Exposure holds the quantitative estimates.
 	Exposure *Exposure `json:"exposure,omitempty"`
+}
+
+// Input returns the named input of the assessment for a caller's own
+// scorer: Factors[name], or for "likelihood" and "consequence" without an
+// entry in Factors the level of that field when it is set, as the
+// weighted scorer reads them. ok is false when the input is missing; a
+// scorer reports that as an [aims.ErrInvalid] problem at "factors.<name>".
+func (a Assessment) Input(name string) (v float64, ok bool) {
+	if v, ok = a.Factors[name]; ok {
+		return v, true
+	}
+	switch {
+	case name == "likelihood" && a.Likelihood != 0:
+		return float64(a.Likelihood), true
+	case name == "consequence" && a.Consequence != 0:
+		return float64(a.Consequence), true
+	}
+	return 0, false
 }
 
 // Exposure is a quantitative estimate of a risk.
@@ -89,7 +112,11 @@ type Rationale struct {
 	Terms []Term `json:"terms,omitempty"`
 	// Simulation holds the quantitative scorer's results.
 	Simulation *Simulation `json:"simulation,omitempty"`
-	// Note is free text a caller's own scorer may add.
+	// Note is the explanation a caller's own scorer gives of its score,
+	// in its own words (its inputs, its formula, its intermediate values,
+	// such as "TEF 4/yr x vulnerability 0.25 x loss 200000 = 200000
+	// expected annual loss"). [Score.Explain] renders it verbatim, so a
+	// custom score explains itself in reports as the built-in ones do.
 	Note string `json:"note,omitempty"`
 }
 
@@ -116,6 +143,10 @@ type Simulation struct {
 
 // Explain formats the score for people, such as
 // "high (12): likelihood likely (4) x consequence moderate (3) [matrix]".
+// It works for any scorer: the band and value, then whichever parts of
+// the [Rationale] are set (likelihood and consequence, weighted terms,
+// simulation, the scorer's own Note verbatim) and the method, so a
+// custom score reads "high (200000): TEF 4/yr x ... [fair]".
 func (s Score) Explain() string {
 	var b strings.Builder
 	s.writeExplain(&b)

@@ -61,7 +61,8 @@ func (e *levelErr) As(target any) bool {
 // range check and a table lookup: it does not allocate and inlines.
 type Matrix struct {
 	n, m  int
-	table []Score // (l-1)*m + (c-1)
+	table []Score   // (l-1)*m + (c-1)
+	crit  *Criteria // the criteria the table was built for
 }
 
 // MatrixConfig configures the "matrix" scorer; empty uses the criteria's
@@ -86,7 +87,7 @@ func NewMatrixCells(c *Criteria, cells [][]string) (*Matrix, error) {
 }
 
 func newTable(c *Criteria, cells []uint8, method string) *Matrix {
-	t := &Matrix{n: c.n, m: c.m, table: make([]Score, len(cells))}
+	t := &Matrix{n: c.n, m: c.m, table: make([]Score, len(cells)), crit: c}
 	for l := 1; l <= c.n; l++ {
 		for k := 1; k <= c.m; k++ {
 			i := cells[(l-1)*c.m+k-1]
