@@ -332,7 +332,6 @@ func TestApplyNorthwindReadiness(t *testing.T) {
 
 func jsonMarshal(v any) ([]byte, error) { return jsonMarshalStd(v) }
 
-
 func jsonMarshalStd(v any) ([]byte, error) { return json.Marshal(v) }
 
 // TestExportRoundTrip applies each example to a fresh workspace and
