@@ -44,6 +44,9 @@ type Options struct {
 	// ImpactThreshold is the band level from which an impact must reach
 	// the risk register; default the first band above the appetite.
 	ImpactThreshold int
+	// SoAWorkflow moves the SoA's versions; default soa.NewWorkflow(nil).
+	// Build a variant with soa.NewWorkflow (other approver roles).
+	SoAWorkflow *soa.Machine
 }
 
 // AIMS is one organisation's AI management system on a store: every
@@ -128,6 +131,7 @@ func Open(ctx context.Context, store aims.Store, tenant string, opts *Options) (
 		Requirers: []soa.Requirer{soa.Risks(a.risks), a.impacts, screeningDuties{a}},
 		Describe:  a.describe,
 		Proposals: a.Proposals,
+		Workflow:  o.SoAWorkflow,
 	})
 	if err != nil {
 		return nil, err

@@ -61,9 +61,10 @@ type WorkflowOptions struct {
 	Unlinked func(a *Assessment) []string
 }
 
-// NewWorkflow returns the assessment workflow: draft -submit-> in-review
+// NewWorkflow returns the assessment workflow, the approval shape of
+// aims.ApprovalSpec shared with the SoA: draft -submit-> in-review
 // -approve-> approved -supersede-> superseded, and in-review -reject->
-// draft. Reviewers hold one of the reviewer roles and are never the
+// draft (with a comment saying why). Reviewers hold one of the reviewer roles and are never the
 // assessment's author or a contributor (duty "reviewer-is-not-author").
 // Guards: submitting needs the questionnaire complete, every harm scored
 // and a decision; approving needs every above-threshold harm linked to a
@@ -77,44 +78,32 @@ func NewWorkflow(opts *WorkflowOptions) (*Machine, error) {
 		}
 		unlinked = opts.Unlinked
 	}
-	notAuthor := aims.NotActor("reviewer-is-not-author", func(a *Assessment) []string {
-		return []string{a.CreatedBy}
-	})
-	approveGuards := []aims.Guard[Assessment]{guardComplete(), guardScored(), guardDecided()}
+	var approveOnly []aims.Guard[Assessment]
 	if unlinked != nil {
-		approveGuards = append(approveGuards, aims.Guard[Assessment]{Name: "impacts-reach-register", Check: func(_ context.Context, a *Assessment) error {
+		approveOnly = append(approveOnly, aims.Guard[Assessment]{Name: "impacts-reach-register", Check: func(_ context.Context, a *Assessment) error {
 			if ids := unlinked(a); len(ids) > 0 {
 				return fmt.Errorf("harms %s are above the risk threshold and link to no risk: link them (Service.Link) first", strings.Join(ids, ", "))
 			}
 			return nil
 		}})
 	}
-	return aims.NewMachine(aims.Spec[Assessment, State, Event]{
-		Name:     "impact-assessment",
-		Version:  1,
-		Initial:  StateDraft,
-		States:   []State{StateDraft, StateInReview, StateApproved, StateSuperseded},
-		Terminal: []State{StateSuperseded},
-		Transitions: []aims.Transition[Assessment, State, Event]{
-			{Event: EventSubmit, From: []State{StateDraft}, To: StateInReview,
-				Guards: []aims.Guard[Assessment]{guardComplete(), guardScored(), guardDecided()},
-				Note:   "the author submits the assessment for review"},
-			{Event: EventReject, From: []State{StateInReview}, To: StateDraft, Roles: roles,
-				Duties: []aims.Duty[Assessment]{notAuthor},
-				Note:   "a reviewer sends it back with comments"},
-			{Event: EventApprove, From: []State{StateInReview}, To: StateApproved, Roles: roles,
-				Duties: []aims.Duty[Assessment]{notAuthor}, Guards: approveGuards,
-				Note: "a reviewer other than the author approves it"},
-			{Event: EventSupersede, From: []State{StateApproved}, To: StateSuperseded, Roles: roles,
-				Guards: []aims.Guard[Assessment]{{Name: "successor-named", Check: func(_ context.Context, a *Assessment) error {
-					if a.SupersededBy == "" {
-						return errors.New("supersededBy must name the assessment that replaces this one")
-					}
-					return nil
-				}}},
-				Note: "a newer assessment of the same system was approved"},
+	return aims.NewMachine(aims.ApprovalSpec[Assessment, State, Event](aims.Approval[Assessment]{
+		Name:        "impact-assessment",
+		Version:     2,
+		Reviewers:   roles,
+		Authors:     func(a *Assessment) []string { return []string{a.CreatedBy} },
+		Ready:       []aims.Guard[Assessment]{guardComplete(), guardScored(), guardDecided()},
+		ApproveOnly: approveOnly,
+		RejectionReason: func(a *Assessment) string {
+			if len(a.Comments) == 0 {
+				return ""
+			}
+			return a.Comments[len(a.Comments)-1].Text
 		},
-	})
+		Successor: func(a *Assessment) string { return a.SupersededBy },
+		Notes: [4]string{"the author submits the assessment for review", "a reviewer sends it back with comments",
+			"a reviewer other than the author approves it", "a newer assessment of the same system was approved"},
+	}))
 }
 
 func guardComplete() aims.Guard[Assessment] {

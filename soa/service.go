@@ -90,6 +90,8 @@ type ServiceOptions struct {
 	// Proposals, when set, is asked at each generation for the controls
 	// the organisation already operates (see [Proposal]).
 	Proposals func(ctx context.Context) ([]Proposal, error)
+	// Workflow moves the versions; default [NewWorkflow](nil).
+	Workflow *Machine
 }
 
 // Header is the title, organisation and scope written into a version.
@@ -109,6 +111,7 @@ type Service struct {
 	decisions *aims.Collection[DecisionRecord, *DecisionRecord]
 	obligs    *aims.Collection[ObligationRecord, *ObligationRecord]
 	impls     *aims.Collection[ImplementationRecord, *ImplementationRecord]
+	machine   *Machine
 }
 
 // NewService returns the SoA service of ws.
@@ -124,12 +127,19 @@ func NewService(ws *aims.Workspace, opts *ServiceOptions) (*Service, error) {
 	if s.opts.Catalog == nil {
 		s.opts.Catalog = controls.ISO42001()
 	}
+	s.machine = s.opts.Workflow
+	if s.machine == nil {
+		s.machine = mustDefault()
+	}
 	s.versions = aims.NewCollection[SoA](ws, KindSoA, SoASchemaVersion).Freeze(string(StateApproved), string(StateSuperseded))
 	s.decisions = aims.NewCollection[DecisionRecord](ws, KindDecision, 1)
 	s.obligs = aims.NewCollection[ObligationRecord](ws, KindObligation, 1)
 	s.impls = aims.NewCollection[ImplementationRecord](ws, KindImplementation, 1)
 	return s, nil
 }
+
+// Workflow returns the workflow that moves the versions.
+func (s *Service) Workflow() *Machine { return s.machine }
 
 // Catalog returns the catalog the service generates from.
 func (s *Service) Catalog() *controls.Catalog { return s.opts.Catalog }
@@ -326,7 +336,7 @@ func (s *Service) Draft(ctx context.Context, actor string) (*SoA, error) {
 		}
 		return doc, nil
 	}
-	if err := aims.Start(ctx, s.versions, workflow, actor, doc); err != nil {
+	if err := aims.Start(ctx, s.versions, s.machine, actor, doc); err != nil {
 		return nil, err
 	}
 	return doc, nil
@@ -384,13 +394,13 @@ func (s *Service) Approved(ctx context.Context) (*SoA, error) {
 
 // Submit sends draft version n for review. [Validate] must find no error.
 func (s *Service) Submit(ctx context.Context, actor string, n int) (*SoA, error) {
-	return aims.Fire(ctx, s.versions, workflow, aims.Firing[SoA, Event]{ID: versionID(n), Actor: actor, Event: EventSubmit,
+	return aims.Fire(ctx, s.versions, s.machine, aims.Firing[SoA, Event]{ID: versionID(n), Actor: actor, Event: EventSubmit,
 		Change: func(v *SoA) error { v.ReviewComment = ""; return nil }})
 }
 
 // Reject sends version n back to draft with the reviewer's comment.
 func (s *Service) Reject(ctx context.Context, actor string, n int, comment string) (*SoA, error) {
-	return aims.Fire(ctx, s.versions, workflow, aims.Firing[SoA, Event]{ID: versionID(n), Actor: actor, Event: EventReject,
+	return aims.Fire(ctx, s.versions, s.machine, aims.Firing[SoA, Event]{ID: versionID(n), Actor: actor, Event: EventReject,
 		Change: func(v *SoA) error { v.ReviewComment = comment; return nil }})
 }
 
@@ -400,7 +410,7 @@ func (s *Service) Reject(ctx context.Context, actor string, n int, comment strin
 // second fail, both versions read as approved until the next Approve, and
 // [Service.Approved] still returns the newer one.
 func (s *Service) Approve(ctx context.Context, actor string, n int) (*SoA, error) {
-	doc, err := aims.Fire(ctx, s.versions, workflow, aims.Firing[SoA, Event]{ID: versionID(n), Actor: actor, Event: EventApprove,
+	doc, err := aims.Fire(ctx, s.versions, s.machine, aims.Firing[SoA, Event]{ID: versionID(n), Actor: actor, Event: EventApprove,
 		Change: func(v *SoA) error { v.ApprovedBy, v.ApprovedAt = actor, s.ws.Now(); return nil }})
 	if err != nil {
 		return nil, err
@@ -413,7 +423,7 @@ func (s *Service) Approve(ctx context.Context, actor string, n int) (*SoA, error
 		if o.Number >= n {
 			continue
 		}
-		_, err := aims.Fire(ctx, s.versions, workflow, aims.Firing[SoA, Event]{ID: o.ID, Version: o.Version, Actor: actor, Event: EventSupersede,
+		_, err := aims.Fire(ctx, s.versions, s.machine, aims.Firing[SoA, Event]{ID: o.ID, Version: o.Version, Actor: actor, Event: EventSupersede,
 			Change: func(v *SoA) error { v.SupersededBy = n; return nil }})
 		if err != nil {
 			return doc, fmt.Errorf("soa: version %d approved, but superseding version %d failed: %w", n, o.Number, err)
@@ -425,7 +435,7 @@ func (s *Service) Approve(ctx context.Context, actor string, n int) (*SoA, error
 // Actions returns the events actor may fire now on version n, for a UI's
 // buttons.
 func (s *Service) Actions(ctx context.Context, actor string, n int) ([]Event, error) {
-	return aims.Actions(ctx, s.versions, workflow, versionID(n), actor)
+	return aims.Actions(ctx, s.versions, s.machine, versionID(n), actor)
 }
 
 // Diff compares version a with version b.

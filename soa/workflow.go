@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aimsgo/iso42001/aims"
@@ -50,8 +51,8 @@ const (
 // [aims.Unmet].
 const (
 	GuardNoErrors           = "no-validation-errors"
-	GuardRejectionReason    = "rejection-has-reason"
-	DutyApproverIsNotAuthor = "approver-is-not-author"
+	GuardRejectionReason    = aims.GuardRejectionReason
+	DutyApproverIsNotAuthor = aims.DutyReviewerIsNotAuthor
 )
 
 var approvers = []aims.Role{aims.RoleApprover, aims.RoleTopManagement}
@@ -89,38 +90,56 @@ func refusal(errs []Finding) string {
 	return strings.Join(append(parts, others...), "; ")
 }
 
-var workflow = aims.MustMachine(aims.Spec[SoA, State, Event]{
-	Name:     "soa",
-	Version:  1,
-	Initial:  StateDraft,
-	States:   []State{StateDraft, StateInReview, StateApproved, StateSuperseded},
-	Terminal: []State{StateSuperseded},
-	Transitions: []aims.Transition[SoA, State, Event]{
-		{Event: EventSubmit, From: []State{StateDraft}, To: StateInReview,
-			Guards: []aims.Guard[SoA]{noErrors},
-			Note:   "author asks for approval"},
-		{Event: EventReject, From: []State{StateInReview}, To: StateDraft, Roles: approvers,
-			Guards: []aims.Guard[SoA]{{Name: GuardRejectionReason, Check: func(_ context.Context, s *SoA) error {
-				if strings.TrimSpace(s.ReviewComment) == "" {
-					return errors.New("a rejection must say what to change")
-				}
-				return nil
-			}}},
-			Note: "reviewer sends it back with a comment"},
-		{Event: EventApprove, From: []State{StateInReview}, To: StateApproved, Roles: approvers,
-			Duties: []aims.Duty[SoA]{aims.NotActor(DutyApproverIsNotAuthor, func(s *SoA) []string {
-				return []string{s.Author, s.CreatedBy}
-			})},
-			Guards: []aims.Guard[SoA]{noErrors},
-			Note:   "approver, not the author, accepts it"},
-		{Event: EventSupersede, From: []State{StateApproved}, To: StateSuperseded, Roles: approvers,
-			Note: "a newer version was approved"},
-	},
-})
+// Machine is the type of the SoA version workflow.
+type Machine = aims.Machine[SoA, State, Event]
 
-// Workflow returns the SoA version workflow: draft -> in-review ->
-// approved -> superseded, with reject back to draft. Submitting and
-// approving require [Validate] to find no error; approving, rejecting and
-// superseding require the role approver or top-management; the approver
-// may not be the author.
-func Workflow() *aims.Machine[SoA, State, Event] { return workflow }
+// WorkflowOptions adjusts the SoA version workflow; the zero value means
+// the defaults.
+type WorkflowOptions struct {
+	// Approvers may approve, reject and supersede; default
+	// aims.RoleApprover and aims.RoleTopManagement.
+	Approvers []aims.Role
+}
+
+// NewWorkflow returns the SoA version workflow, the approval shape of
+// aims.ApprovalSpec: draft -> in-review -> approved -> superseded, with
+// reject back to draft. Submitting and approving require [Validate] to
+// find no error; approving, rejecting and superseding require an approver
+// role; neither the approver nor the rejecter may be the author; a
+// rejection says what to change and superseding names the newer version.
+func NewWorkflow(opts *WorkflowOptions) (*Machine, error) {
+	roles := approvers
+	if opts != nil && opts.Approvers != nil {
+		roles = opts.Approvers
+	}
+	return aims.NewMachine(aims.ApprovalSpec[SoA, State, Event](aims.Approval[SoA]{
+		Name:            "soa",
+		Version:         2,
+		Reviewers:       roles,
+		Authors:         func(s *SoA) []string { return []string{s.Author, s.CreatedBy} },
+		Ready:           []aims.Guard[SoA]{noErrors},
+		RejectionReason: func(s *SoA) string { return s.ReviewComment },
+		Successor: func(s *SoA) string {
+			if s.SupersededBy == 0 {
+				return ""
+			}
+			return strconv.Itoa(s.SupersededBy)
+		},
+		Notes: [4]string{"author asks for approval", "reviewer sends it back with a comment",
+			"approver, not the author, accepts it", "a newer version was approved"},
+	}))
+}
+
+// Workflow returns the default SoA version workflow (see [NewWorkflow]).
+//
+// Deprecated: pass a workflow in [ServiceOptions.Workflow], or call
+// [NewWorkflow]; [Service.Workflow] returns the one a service uses.
+func Workflow() *Machine { return mustDefault() }
+
+func mustDefault() *Machine {
+	m, err := NewWorkflow(nil)
+	if err != nil {
+		panic(err) // the built-in table is tested; it cannot fail
+	}
+	return m
+}
