@@ -613,8 +613,18 @@ func (pl *planner) decisions(ctx context.Context) error {
 	for _, d := range want {
 		keep[d.Control] = true
 		dec := soa.Decision{Control: d.Control, Choice: d.Choice, Reason: d.Reason}
-		c := Change{Kind: soa.KindDecision, ID: d.Control, run: func(ctx context.Context) error { _, err := pl.a.soa.Decide(ctx, actor, dec); return err }}
 		cur, ok := stored[d.Control]
+		version := int64(0)
+		if ok {
+			version = cur.Version
+		}
+		c := Change{Kind: soa.KindDecision, ID: d.Control, run: func(ctx context.Context) error {
+			if err := unchangedSince(ctx, aims.NewCollection[soa.DecisionRecord](pl.a.ws, soa.KindDecision, 1), d.Control, version); err != nil {
+				return err
+			}
+			_, err := pl.a.soa.Decide(ctx, actor, dec)
+			return err
+		}}
 		if !ok {
 			c.Action, c.Fields = ActionCreate, diff(nil, d)
 		} else {
@@ -655,8 +665,18 @@ func (pl *planner) obligations(ctx context.Context) error {
 	keep := map[string]bool{}
 	for _, o := range want {
 		keep[o.ID] = true
-		c := Change{Kind: soa.KindObligation, ID: o.ID, run: func(ctx context.Context) error { _, err := pl.a.soa.PutObligation(ctx, actor, o); return err }}
 		cur, ok := stored[o.ID]
+		version := int64(0)
+		if ok {
+			version = cur.Version
+		}
+		c := Change{Kind: soa.KindObligation, ID: o.ID, run: func(ctx context.Context) error {
+			if err := unchangedSince(ctx, aims.NewCollection[soa.ObligationRecord](pl.a.ws, soa.KindObligation, 1), o.ID, version); err != nil {
+				return err
+			}
+			_, err := pl.a.soa.PutObligation(ctx, actor, o)
+			return err
+		}}
 		if !ok {
 			c.Action, c.Fields = ActionCreate, diff(nil, o)
 		} else {
@@ -767,4 +787,23 @@ func (pl *planner) soaApproval(ctx context.Context) error {
 	}
 	pl.add(c)
 	return nil
+}
+
+// unchangedSince fails with aims.ErrConflict when the record id of col is
+// no longer at version (0: absent), for services that write without an
+// expected version: the plan was made on what it read, and a write over
+// someone else's change would be silent.
+func unchangedSince[T any, P aims.Doc[T]](ctx context.Context, col *aims.Collection[T, P], id string, version int64) error {
+	cur, err := col.Get(ctx, id)
+	switch {
+	case errors.Is(err, aims.ErrNotFound):
+		if version == 0 {
+			return nil
+		}
+	case err != nil:
+		return err
+	case cur.Header().Version == version:
+		return nil
+	}
+	return aims.E("apply", col.Kind(), id, fmt.Errorf("%w: changed since the plan was made", aims.ErrConflict))
 }

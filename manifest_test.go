@@ -22,6 +22,7 @@ import (
 	"github.com/aimsgo/iso42001/aims/memstore"
 	"github.com/aimsgo/iso42001/audit"
 	"github.com/aimsgo/iso42001/risk"
+	"github.com/aimsgo/iso42001/soa"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of the manifest tests")
@@ -150,7 +151,7 @@ func TestExamplesValidateAgainstSchema(t *testing.T) {
 
 func mustJSON(t testing.TB, v any) []byte {
 	t.Helper()
-	b, err := jsonMarshal(v)
+	b, err := json.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,10 +330,6 @@ func TestApplyNorthwindReadiness(t *testing.T) {
 		t.Errorf("%d checks fail, want the %d a manifest cannot satisfy", len(rep.Failing), len(byNature))
 	}
 }
-
-func jsonMarshal(v any) ([]byte, error) { return jsonMarshalStd(v) }
-
-func jsonMarshalStd(v any) ([]byte, error) { return json.Marshal(v) }
 
 // TestExportRoundTrip applies each example to a fresh workspace and
 // exports it: the export is the example itself, byte for byte (the
@@ -543,6 +540,22 @@ func TestApplyStaleWriteConflicts(t *testing.T) {
 	}
 	if err := p.Changes[i].run(ctx); !errors.Is(err, aims.ErrConflict) {
 		t.Errorf("stale write: got %v, want aims.ErrConflict", err)
+	}
+
+	// The SoA service writes decisions without an expected version; the
+	// plan's own check catches the change.
+	last := len(m.SoA.Decisions) - 1
+	m.SoA.Decisions[last].Reason = "changed in the manifest"
+	p, err = a.Plan(ctx, m, &PlanOptions{Actor: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.SoA().Decide(ctx, "bob", soa.Decision{Control: "A.10.4", Choice: soa.Exclude, Reason: "changed by bob"}); err != nil {
+		t.Fatal(err)
+	}
+	i = slices.IndexFunc(p.Changes, func(c Change) bool { return c.ID == "A.10.4" })
+	if err := p.Changes[i].run(ctx); !errors.Is(err, aims.ErrConflict) {
+		t.Errorf("stale decision: got %v, want aims.ErrConflict", err)
 	}
 }
 
