@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/internal/yamlscan"
 )
 
 // YAML limits. The YAML parser's time and memory grow with the square of
@@ -30,256 +30,7 @@ const (
 	MaxDepth = 64
 )
 
-// yamlLevel is one open block collection: its indentation and how many
-// entries it has so far.
-type yamlLevel struct {
-	indent, entries int
-}
-
-// flowLevel is one open flow collection ("[...]", "{...}"): its entries
-// so far and the line's indicator count where it opened.
-type flowLevel struct {
-	entries, inline int
-}
-
-// scanYAML measures data without parsing it: size, UTF-8, depth, entries
-// per collection and in all. The measure errs on the safe side (a
-// multi-line plain or quoted scalar counts its lines as entries), which
-// documents a person writes never come near.
-func scanYAML(data []byte, what string) error {
-	if len(data) > MaxYAMLSize {
-		return aims.Invalid("", fmt.Sprintf("%s is %d bytes of YAML, more than the limit of %d", what, len(data), MaxYAMLSize))
-	}
-	if !utf8.Valid(data) {
-		line := 1 + bytes.Count(data[:invalidUTF8At(data)], []byte("\n"))
-		return aims.Invalid("", fmt.Sprintf("%s is not valid UTF-8 (line %d)", what, line))
-	}
-	var (
-		stack      []yamlLevel
-		flow       []flowLevel
-		nodes      int
-		block      = -1 // indentation of the line that opened a block scalar
-		markers    int  // document markers seen
-		started    bool // content seen
-		quote      byte // open quote carried over a line break
-		lineNo     int
-		fail       error
-		deeperThan = func() error {
-			return aims.Invalid("", fmt.Sprintf("%s nests deeper than %d levels (line %d)", what, MaxDepth, lineNo))
-		}
-	)
-	entry := func(n int) error {
-		nodes++
-		if nodes > MaxYAMLNodes {
-			return aims.Invalid("", fmt.Sprintf("%s has more than %d YAML entries (line %d)", what, MaxYAMLNodes, lineNo))
-		}
-		if n > MaxYAMLEntries {
-			return aims.Invalid("", fmt.Sprintf("%s has a YAML mapping or list of more than %d entries (line %d)", what, MaxYAMLEntries, lineNo))
-		}
-		return nil
-	}
-	// level records an entry starting at column col of a block line.
-	level := func(col int) error {
-		for len(stack) > 0 && stack[len(stack)-1].indent > col {
-			stack = stack[:len(stack)-1]
-		}
-		if len(stack) > 0 && stack[len(stack)-1].indent == col {
-			stack[len(stack)-1].entries++
-		} else {
-			stack = append(stack, yamlLevel{indent: col, entries: 1})
-			if len(stack)+len(flow) > MaxDepth {
-				return deeperThan()
-			}
-		}
-		return entry(stack[len(stack)-1].entries)
-	}
-	for rest := data; len(rest) > 0 && fail == nil; {
-		lineNo++
-		var line []byte
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			line, rest = rest, nil
-		}
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		indent := 0
-		for indent < len(line) && line[indent] == ' ' {
-			indent++
-		}
-		content := line[indent:]
-		if block >= 0 {
-			if len(bytes.TrimSpace(content)) == 0 || indent > block {
-				continue // inside a block scalar
-			}
-			block = -1
-		}
-		if quote == 0 && len(flow) == 0 {
-			if len(content) == 0 || content[0] == '#' {
-				continue
-			}
-			// One document: the parser would build every document of a
-			// file of a hundred thousand before anyone could refuse it.
-			if indent == 0 && (marker(content, "---") || marker(content, "...")) {
-				if markers++; marker(content, "...") || markers > 1 || started {
-					return aims.Invalid("", fmt.Sprintf("%s must be one YAML document (line %d)", what, lineNo))
-				}
-				if len(bytes.TrimSpace(content[3:])) == 0 {
-					continue
-				}
-				content = bytes.TrimLeft(content[3:], " ")
-				indent = len(line) - len(content)
-			}
-			started = true
-			if content[0] == '%' {
-				if fail = entry(1); fail != nil {
-					break
-				}
-				continue
-			}
-			// "- - a" opens a list in a list: one level per dash.
-			col := indent
-			for fail == nil {
-				if fail = level(col); fail != nil {
-					break
-				}
-				if len(content) > 0 && content[0] == '-' && (len(content) == 1 || content[1] == ' ') {
-					n := 1
-					for n < len(content) && content[n] == ' ' {
-						n++
-					}
-					if n == len(content) {
-						break
-					}
-					col += n
-					content = content[n:]
-					continue
-				}
-				break
-			}
-			if fail != nil {
-				break
-			}
-		}
-		// The rest of the line: quotes, comments, flow collections, and a
-		// block scalar indicator at its end.
-		// Indicators later in the line ("a: b: c", "a: - - x", "? ? x",
-		// "[a: b: c]") are mostly not valid YAML, but the parser explores
-		// them before it says so and pays for their nesting: each counts
-		// as a level. Anchors, aliases and tags, which the conversion
-		// refuses anyway, are refused here, before the parser spends
-		// memory on them.
-		inline := 0
-		if len(flow) > 0 {
-			inline = flow[len(flow)-1].inline
-		}
-		nodeStart := true // at a place where a node may begin
-		prev := byte(' ')
-		for i := 0; i < len(content) && fail == nil; i++ {
-			c := content[i]
-			if quote != 0 {
-				switch {
-				case quote == '"' && c == '\\':
-					i++
-				case c == quote && quote == '\'' && i+1 < len(content) && content[i+1] == '\'':
-					i++
-				case c == quote:
-					quote = 0
-				}
-				prev = c
-				continue
-			}
-			spaced := i+1 == len(content) || content[i+1] == ' ' || content[i+1] == '\t'
-			switch {
-			case c == ' ' || c == '\t':
-				prev = c
-				continue
-			case c == '#' && (prev == ' ' || prev == '\t'):
-				i = len(content)
-				continue
-			case nodeStart && (c == '&' || c == '*'):
-				fail = aims.Invalid("", fmt.Sprintf("%s uses YAML anchors or aliases, which are not supported (line %d)", what, lineNo))
-				continue
-			case nodeStart && c == '!':
-				fail = aims.Invalid("", fmt.Sprintf("%s uses a YAML tag, which is not supported (line %d)", what, lineNo))
-				continue
-			case spaced && (c == ':' || (nodeStart && (c == '-' || c == '?'))):
-				inline++
-				if len(stack)+len(flow)+inline > MaxDepth {
-					fail = deeperThan()
-				}
-				nodeStart, prev = true, c
-				continue
-			case nodeStart && (c == '"' || c == '\''):
-				quote = c
-			case (c == '[' || c == '{') && (nodeStart || len(flow) > 0):
-				flow = append(flow, flowLevel{entries: 1, inline: inline})
-				if len(stack)+len(flow)+inline > MaxDepth {
-					fail = deeperThan()
-					continue
-				}
-				fail = entry(1)
-				nodeStart, prev = true, c
-				continue
-			case (c == ']' || c == '}') && len(flow) > 0:
-				inline = flow[len(flow)-1].inline
-				flow = flow[:len(flow)-1]
-			case c == ',' && len(flow) > 0:
-				f := &flow[len(flow)-1]
-				f.entries++
-				inline = f.inline
-				fail = entry(f.entries)
-				nodeStart, prev = true, c
-				continue
-			}
-			nodeStart, prev = false, c
-		}
-		if fail == nil && quote == 0 && len(flow) == 0 && blockIndicator(content) {
-			block = indent
-			if len(stack) > 0 {
-				block = stack[len(stack)-1].indent
-			}
-		}
-	}
-	return fail
-}
-
-// marker reports whether content is the document marker m ("---" or
-// "..."), alone or followed by a space.
-func marker(content []byte, m string) bool {
-	return bytes.HasPrefix(content, []byte(m)) && (len(content) == 3 || content[3] == ' ' || content[3] == '\t')
-}
-
-// blockIndicator reports whether a line ends in a block scalar header
-// ("key: |", "- >-", "key: |2").
-func blockIndicator(content []byte) bool {
-	if i := bytes.Index(content, []byte(" #")); i >= 0 {
-		content = content[:i]
-	}
-	content = bytes.TrimRight(content, " \t")
-	for len(content) > 0 && (content[len(content)-1] == '+' || content[len(content)-1] == '-' ||
-		(content[len(content)-1] >= '1' && content[len(content)-1] <= '9')) {
-		content = content[:len(content)-1]
-	}
-	if len(content) == 0 {
-		return false
-	}
-	c := content[len(content)-1]
-	if c != '|' && c != '>' {
-		return false
-	}
-	return len(content) == 1 || content[len(content)-2] == ' '
-}
-
-func invalidUTF8At(data []byte) int {
-	for i := 0; i < len(data); {
-		r, n := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && n == 1 {
-			return i
-		}
-		i += n
-	}
-	return len(data)
-}
+var yamlLimits = yamlscan.Limits{MaxBytes: MaxYAMLSize, MaxDepth: MaxDepth, MaxEntries: MaxYAMLEntries, MaxNodes: MaxYAMLNodes}
 
 // yamlToJSON parses data once, after scanYAML has bounded it, and writes
 // its one document as JSON. Anchors, aliases, merge keys and tags are
@@ -288,8 +39,8 @@ func invalidUTF8At(data []byte) int {
 // of them. Duplicate keys pass through to the JSON check, which reports
 // them with their paths.
 func yamlToJSON(data []byte, what string) ([]byte, error) {
-	if err := scanYAML(data, what); err != nil {
-		return nil, err
+	if err := yamlscan.Scan(data, yamlLimits); err != nil {
+		return nil, aims.Invalid("", what+" "+err.Error())
 	}
 	// Duplicate keys are left to the JSON check, which names their paths.
 	file, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
