@@ -84,8 +84,10 @@ func (p Problem) String() string {
 	return p.Path + ": " + p.Rule
 }
 
-// ValidationError lists every problem found in an input at once. It matches
-// [ErrInvalid] under errors.Is.
+// ValidationError lists every problem found in an input at once, up to
+// [MaxProblems]; a longer list ends with one problem counting the rest
+// ("and 3,993,590 more problems"). It matches [ErrInvalid] under
+// errors.Is.
 type ValidationError struct {
 	Problems []Problem
 }
