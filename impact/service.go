@@ -3,9 +3,11 @@ package impact
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -52,6 +54,15 @@ type Options struct {
 	// ReviewDays is the review period of new assessments; default
 	// [DefaultReviewDays].
 	ReviewDays int
+	// RiskInput maps a harm that [Service.Link] sends to the register to
+	// the assessment the register's scorer rates the new risk with;
+	// default [Levels.Assessment] of the harm's levels (likelihood,
+	// severity as consequence, and the levels as factors), which the
+	// built-in scorers read. Set it when the register scores with a
+	// caller's own scorer that reads other inputs, such as a FAIR-like
+	// scorer's frequency, vulnerability and loss. It must be a pure
+	// function of the impact.
+	RiskInput func(im *Impact) risk.Assessment
 }
 
 // ImpactFactors are the factors of the default impact scorer: severity
@@ -83,6 +94,7 @@ type Service struct {
 	form        *Form
 	screen      *Form
 	reviewDays  int
+	riskInput   func(*Impact) risk.Assessment
 	machine     *Machine
 	assessments *aims.Collection[Assessment, *Assessment]
 	incidents   *aims.Collection[Incident, *Incident]
@@ -100,7 +112,7 @@ func NewService(ctx context.Context, ws *aims.Workspace, opts *Options) (*Servic
 		o = *opts
 	}
 	s := &Service{ws: ws, reg: o.Register, cat: o.Catalog, form: o.Questionnaire, screen: o.Screening,
-		reviewDays: o.ReviewDays, scorer: o.Scorer, threshold: o.Threshold,
+		reviewDays: o.ReviewDays, scorer: o.Scorer, threshold: o.Threshold, riskInput: o.RiskInput,
 		assessments: Assessments(ws), incidents: Incidents(ws), systems: aims.AISystems(ws)}
 	switch {
 	case o.Criteria != nil:
@@ -123,6 +135,9 @@ func NewService(ctx context.Context, ws *aims.Workspace, opts *Options) (*Servic
 			return nil, err
 		}
 		s.scorer = w
+	}
+	if s.riskInput == nil {
+		s.riskInput = func(im *Impact) risk.Assessment { return im.Levels.Assessment() }
 	}
 	if s.threshold == 0 {
 		s.threshold = min(s.crit.Appetite()+1, s.crit.Bands())
@@ -553,9 +568,22 @@ type RiskLink struct {
 // every harm at or above the threshold that links to no risk opens one in
 // the register, with the assessment's system, the harm's Annex C sources,
 // the objectives its dimension threatens and an inherent rating scored by
-// the register from the same judgements; an already linked harm keeps its
-// risk. The assessment records the links. Allowed while the assessment is
-// a draft or in review; running it again is harmless.
+// the register's scorer from [Options.RiskInput] of the harm; an already
+// linked harm keeps its risk. The assessment records the links. Allowed
+// while the assessment is a draft or in review; running it again is
+// harmless.
+//
+// Link builds, validates and rates every new risk before it writes
+// anything: an input the register's scorer refuses is an error matching
+// [aims.ErrInvalid] under "impacts[i].risk" (such as
+// "impacts[0].risk.likelihood: must be between 1 and 5, got 0"), and
+// nothing is written. Each new risk is stored already rated, in the
+// register's initial state, journaled as created and assessed. On a store
+// that applies batches atomically ([aims.Transactor] or
+// [aims.ChainApplier]) the new risks and the assessment's update are one
+// commit: all or nothing. On another store they are written one by one,
+// risks first; a store failure part way leaves only complete, rated,
+// journaled risks, and running Link again links them.
 func (s *Service) Link(ctx context.Context, actor, id string) ([]RiskLink, error) {
 	if s.reg == nil {
 		return nil, aims.E("link", KindAssessment, id, aims.Invalid("register", "no risk register is configured (Options.Register)"))
@@ -571,7 +599,11 @@ func (s *Service) Link(ctx context.Context, actor, id string) ([]RiskLink, error
 	if sys, err := s.systems.Get(ctx, a.System); err == nil && sys.Owner != "" {
 		owner = sys.Owner
 	}
-	var links []RiskLink
+	var (
+		links []RiskLink
+		news  []*risk.Risk
+		p     aims.Problems
+	)
 	changed := false
 	for i := range a.Impacts {
 		im := &a.Impacts[i]
@@ -583,28 +615,38 @@ func (s *Service) Link(ctx context.Context, actor, id string) ([]RiskLink, error
 			continue
 		}
 		rid := a.ID + "-" + im.ID
-		created, err := s.openRisk(ctx, actor, owner, rid, a, im)
+		// A risk of that id exists when an earlier Link on a store
+		// without batches stopped before updating the assessment.
+		exists, err := s.reg.Collection().Exists(ctx, rid)
 		if err != nil {
-			return links, aims.E("link", KindAssessment, id, fmt.Errorf("impacts[%d]: %w", i, err))
+			return nil, aims.E("link", KindAssessment, id, fmt.Errorf("impacts[%d]: %w", i, err))
+		}
+		if !exists {
+			rk, err := s.newRisk(actor, owner, rid, a, im)
+			if err != nil {
+				p.Merge(fmt.Sprintf("impacts[%d].risk", i), err)
+				continue
+			}
+			news = append(news, rk)
 		}
 		im.Risk, changed = rid, true
-		links = append(links, RiskLink{Impact: im.ID, Risk: rid, Created: created, Band: im.Score.Band})
+		links = append(links, RiskLink{Impact: im.ID, Risk: rid, Created: !exists, Band: im.Score.Band})
 	}
-	if changed {
-		if err := s.assessments.Update(ctx, actor, a); err != nil {
-			return links, err
-		}
+	if err := p.Err(); err != nil {
+		return nil, aims.E("link", KindAssessment, id, err)
+	}
+	if !changed {
+		return links, nil
+	}
+	if err := s.commitLinks(ctx, actor, a, news); err != nil {
+		return nil, aims.E("link", KindAssessment, id, err)
 	}
 	return links, nil
 }
 
-// openRisk adds the risk for harm im unless a previous, interrupted Link
-// already did, and rates it.
-func (s *Service) openRisk(ctx context.Context, actor, owner, rid string, a *Assessment, im *Impact) (bool, error) {
-	exists, err := s.reg.Collection().Exists(ctx, rid)
-	if err != nil || exists {
-		return false, err
-	}
+// newRisk builds the risk for harm im, rated by the register and valid,
+// without writing it.
+func (s *Service) newRisk(actor, owner, rid string, a *Assessment, im *Impact) (*risk.Risk, error) {
 	desc := im.Description
 	if desc == "" {
 		desc = im.Title
@@ -619,13 +661,86 @@ func (s *Service) openRisk(ctx context.Context, actor, owner, rid string, a *Ass
 		Owner:        owner,
 		Consequences: []string{desc},
 	}
-	if err := s.reg.Add(ctx, actor, rk); err != nil {
-		return false, err
+	rating, err := s.reg.Rate(actor, s.riskInput(im), "rated from impact "+im.ID+" of impact assessment "+a.ID)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := s.reg.Assess(ctx, rid, actor, risk.StageInherent, im.Levels.Assessment(), "rated from impact "+im.ID+" of impact assessment "+a.ID); err != nil {
-		return true, fmt.Errorf("risk %s opened but not rated: %w", rid, err)
+	rk.Inherent = rating
+	now := s.ws.Now()
+	rk.Meta = aims.Meta{Kind: risk.Kind, SchemaVersion: risk.SchemaVersion, ID: rid, Version: 1,
+		State: string(s.reg.Workflow().Initial()), Workflow: s.reg.Workflow().ID(),
+		CreatedAt: now, CreatedBy: actor, UpdatedAt: now, UpdatedBy: actor}
+	if err := rk.Validate(); err != nil {
+		return nil, err
 	}
-	return true, nil
+	return rk, nil
+}
+
+// commitLinks stores the new risks, each with a "create" and an
+// "assess-inherent" journal entry, and the assessment's update: in one
+// commit on a store that applies batches atomically, else risk by risk
+// and the assessment last.
+func (s *Service) commitLinks(ctx context.Context, actor string, a *Assessment, news []*risk.Risk) error {
+	var writes []aims.Write
+	var entries []aims.Entry
+	for _, rk := range news {
+		rec, err := record(rk)
+		if err != nil {
+			return fmt.Errorf("risk %s: %w", rk.ID, err)
+		}
+		writes = append(writes, aims.Write{Record: rec})
+		h := rk.Meta
+		entries = append(entries,
+			aims.Entry{Time: h.CreatedAt, Actor: actor, Kind: risk.Kind, ID: h.ID, Event: aims.EventCreate, To: h.State, Version: 1},
+			aims.Entry{Time: h.CreatedAt, Actor: actor, Kind: risk.Kind, ID: h.ID, Event: risk.JournalAssessInherent, From: h.State, To: h.State, Version: 1})
+	}
+	next := *a
+	expected := a.Version
+	next.Kind, next.Version, next.UpdatedAt, next.UpdatedBy = KindAssessment, expected+1, s.ws.Now(), actor
+	rec, err := record(&next)
+	if err != nil {
+		return err
+	}
+	writes = append(writes, aims.Write{Record: rec, Expected: expected})
+	entries = append(entries, aims.Entry{Time: next.UpdatedAt, Actor: actor, Kind: KindAssessment, ID: a.ID,
+		Event: aims.EventUpdate, From: a.State, To: a.State, Version: expected + 1})
+
+	same := s.reg.Collection().Workspace() == s.ws
+	switch s.ws.Store().(type) {
+	case aims.ChainApplier, aims.Transactor:
+		if same {
+			_, err := s.ws.Commit(ctx, writes, entries)
+			return err
+		}
+	}
+	for i, rk := range news {
+		if _, err := s.reg.Collection().Workspace().Commit(ctx, writes[i:i+1], entries[2*i:2*i+2]); err != nil {
+			return fmt.Errorf("risk %s: %w", rk.ID, err)
+		}
+	}
+	_, err = s.ws.Commit(ctx, writes[len(news):], entries[2*len(news):])
+	return err
+}
+
+// record encodes a document as the kernel's collections do: validated,
+// its JSON, and its index attributes with its workflow state.
+func record(v aims.Document) (aims.Record, error) {
+	if err := v.Validate(); err != nil {
+		return aims.Record{}, err
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return aims.Record{}, err
+	}
+	h := v.Header()
+	attrs := map[string]string{}
+	if ix, ok := v.(aims.Indexed); ok {
+		maps.Copy(attrs, ix.Attributes())
+	}
+	if h.State != "" {
+		attrs["state"] = h.State
+	}
+	return aims.Record{Kind: h.Kind, ID: h.ID, Attrs: attrs, Data: data}, nil
 }
 
 // NoteIncident records an incident note on an AI system; it makes the
