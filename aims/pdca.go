@@ -576,6 +576,7 @@ func (pd *PDCA) Current(ctx context.Context) (*Cycle, error) {
 // [PDCA.Current] would create (cycle 1, phase plan). A check that cannot
 // run makes Status return its error.
 func (pd *PDCA) Status(ctx context.Context) (Status, error) {
+	ctx = WithRunCache(ctx) // checks reading the same records share one read
 	c, err := pd.cycles.Get(ctx, CycleID)
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -612,6 +613,7 @@ func (pd *PDCA) Status(ctx context.Context) (Status, error) {
 // Passing act->plan starts the next cycle (Number+1). A check that cannot
 // run returns its error and writes nothing.
 func (pd *PDCA) Advance(ctx context.Context, actor string) (*Cycle, error) {
+	ctx = WithRunCache(ctx)
 	cur, err := pd.Current(ctx)
 	if err != nil {
 		return nil, err

@@ -6,7 +6,6 @@ import (
 	"github.com/aimsgo/iso42001/internal/mdtext"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/internal/natsort"
@@ -247,36 +246,19 @@ func Readiness(ctx context.Context, ws *aims.Workspace, stage Stage, extra ...ai
 	return run(ctx, ws, stage, checks)
 }
 
-// docCacheKey carries one run's read of the documents in its context, so
-// that the document checks of a readiness run share one read.
-type docCacheKey struct{}
+// docsKey is the run-cache key of the approved and published documents.
+type docsKey struct{ tenant string }
 
-type docCache struct {
-	mu  sync.Mutex
-	ix  docIndex
-	err error
-	ok  bool
-}
-
-// cachedDocs returns the documents, read once per readiness run.
+// cachedDocs returns the documents, read once per readiness run (see
+// aims.WithRunCache).
 func cachedDocs(ctx context.Context, ws *aims.Workspace) (docIndex, error) {
-	c, _ := ctx.Value(docCacheKey{}).(*docCache)
-	if c == nil {
-		return loadDocs(ctx, ws)
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.ok {
-		c.ix, c.err = loadDocs(ctx, ws)
-		c.ok = c.err == nil
-	}
-	return c.ix, c.err
+	return aims.Cached(ctx, docsKey{ws.Tenant()}, func() (docIndex, error) { return loadDocs(ctx, ws) })
 }
 
 // run sorts checks by clause and runs them, the document checks sharing
 // one read of the documents.
 func run(ctx context.Context, ws *aims.Workspace, stage Stage, checks []aims.Check) (*ReadinessReport, error) {
-	ctx = context.WithValue(ctx, docCacheKey{}, &docCache{})
+	ctx = aims.WithRunCache(ctx)
 	slices.SortStableFunc(checks, func(a, b aims.Check) int {
 		if c := natsort.Compare(a.Clause, b.Clause); c != 0 {
 			return c

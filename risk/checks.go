@@ -99,16 +99,22 @@ func (r *Register) Checks() []aims.Check {
 	}
 }
 
+// scanKey is the run-cache key of the register's risks: the checks of one
+// readiness run or PDCA status share one read (see aims.WithRunCache).
+type scanKey struct{ tenant string }
+
 // scan runs ok over every risk that is not closed and reports the ones
 // failing it. A register without open risks fails: the check would
 // otherwise pass on no records.
 func (r *Register) scan(ctx context.Context, ws *aims.Workspace, good string, ok func(*Risk) bool, bad string) (bool, string, error) {
-	col := aims.NewCollection[Risk](ws, Kind, SchemaVersion)
-	all, err := col.All(ctx, nil)
+	all, err := aims.Cached(ctx, scanKey{ws.Tenant()}, func() ([]*Risk, error) {
+		all, err := aims.NewCollection[Risk](ws, Kind, SchemaVersion).All(ctx, nil)
+		sortRisks(all)
+		return all, err
+	})
 	if err != nil {
 		return false, "", err
 	}
-	sortRisks(all)
 	var failing []string
 	n := 0
 	for _, rk := range all {
