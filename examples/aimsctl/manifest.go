@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -94,10 +95,14 @@ func (mf *manifestFlags) read(path string) (*iso42001.Manifest, error) {
 
 func runPlan(ctx context.Context, a *app, args []string) error {
 	f := a.flags("aimsctl plan", "compare an AIMS manifest with the workspace and print what applying it would change, record by record and field by field; exit 0 when nothing would change, 2 when something would, 1 on error",
-		"-f FILE [--prune] [--db FILE|URL] [--tenant T]")
+		"-f FILE [--prune] [--format text|json] [--db FILE|URL] [--tenant T]")
 	mf := addManifestFlags(f)
+	format := f.String("format", "text", "output: text (for people) or json (every change, unchanged ones included)")
 	if _, err := leaf(f, args, 0, 0); err != nil {
 		return detailed(err)
+	}
+	if *format != "text" && *format != "json" {
+		return &exitError{code: 1, err: fmt.Errorf("aimsctl plan: --format must be text or json, got %q", *format)}
 	}
 	m, err := mf.read("aimsctl plan")
 	if err != nil {
@@ -112,7 +117,14 @@ func runPlan(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return detailed(err)
 	}
-	if err := p.WriteText(a.stdout); err != nil {
+	if *format == "json" {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(p)
+	} else {
+		err = p.WriteText(a.stdout)
+	}
+	if err != nil {
 		return detailed(err)
 	}
 	if p.Changed() {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,6 +38,11 @@ func TestManifestCommands(t *testing.T) {
 	}
 	if out, stderr, code = run("plan", "-f", example); code != 0 || !strings.Contains(out, "No changes") {
 		t.Fatalf("plan after apply: exit %d, %s\n%s", code, stderr, out)
+	}
+	out, stderr, code = run("plan", "-f", example, "--format", "json")
+	var p iso42001.Plan
+	if err := json.Unmarshal([]byte(out), &p); code != 0 || err != nil || len(p.Changes) != 62 || p.Changed() {
+		t.Fatalf("plan --format json: exit %d, %v, %s; %d changes", code, err, stderr, len(p.Changes))
 	}
 	out, stderr, code = run("export", "--schema", "aims-manifest.schema.json")
 	if code != 0 {
