@@ -44,6 +44,11 @@ type Options struct {
 	// ImpactThreshold is the band level from which an impact must reach
 	// the risk register; default the first band above the appetite.
 	ImpactThreshold int
+	// ImpactRiskInput maps a harm that Impacts().Link sends to the risk
+	// register to the assessment the register's scorer rates it with;
+	// default the harm's levels (impact.Levels.Assessment). Set it with
+	// a custom scorer that reads its own inputs (impact.Options.RiskInput).
+	ImpactRiskInput func(im *impact.Impact) risk.Assessment
 	// SoAWorkflow moves the SoA's versions; default soa.NewWorkflow(nil).
 	// Build a variant with soa.NewWorkflow (other approver roles).
 	SoAWorkflow *soa.Machine
@@ -122,6 +127,7 @@ func Open(ctx context.Context, store aims.Store, tenant string, opts *Options) (
 	a.impacts, err = impact.NewService(ctx, ws, &impact.Options{
 		Register: a.risks, Criteria: a.crit, Catalog: a.cat,
 		Questionnaire: o.Questionnaire, Screening: o.Screening, Threshold: o.ImpactThreshold,
+		RiskInput: o.ImpactRiskInput,
 	})
 	if err != nil {
 		return nil, err
