@@ -221,6 +221,12 @@ func (a *AIMS) Plan(ctx context.Context, m *Manifest, opts *PlanOptions) (*Plan,
 // owner, SoA decisions made by actor. It returns the plan it carried
 // out; applying the same manifest again finds nothing to change.
 //
+// Applying a manifest that changes anything is the AIMS manager's
+// ([aims.RoleAIMSManager]) to do: actor must hold that role, or, in a
+// workspace without any role assignment yet, be given it by m (or m
+// declares no roles); otherwise Apply fails with an error matching
+// aims.ErrForbidden before writing.
+//
 // A manifest with any problem writes nothing: Apply validates everything
 // and plans every change before the first write. A record changed by
 // someone else between the plan and its write fails with an error
@@ -240,6 +246,11 @@ func (a *AIMS) Apply(ctx context.Context, actor string, m *Manifest, opts *Apply
 	if err != nil {
 		return nil, err
 	}
+	if p.Changed() {
+		if err := a.mayApply(ctx, actor, m); err != nil {
+			return nil, err
+		}
+	}
 	for _, c := range p.Changes {
 		if c.run == nil {
 			continue
@@ -249,6 +260,33 @@ func (a *AIMS) Apply(ctx context.Context, actor string, m *Manifest, opts *Apply
 		}
 	}
 	return p, nil
+}
+
+// mayApply checks that actor may apply a manifest: one that changes the
+// whole AIMS is the AIMS manager's to apply. A workspace that holds no
+// role assignment yet is bootstrapped by its first manifest: that
+// manifest must make actor an AIMS manager, or declare no roles at all.
+func (a *AIMS) mayApply(ctx context.Context, actor string, m *Manifest) error {
+	err := a.ws.Authorizer().Authorize(ctx, actor, []aims.Role{aims.RoleAIMSManager})
+	if err == nil || !errors.Is(err, aims.ErrForbidden) {
+		return err
+	}
+	for _, lerr := range aims.RoleAssignments(a.ws).List(ctx, nil) {
+		if lerr != nil {
+			return lerr
+		}
+		return aims.E("apply", "manifest", actor, err) // roles exist: they decide
+	}
+	if len(m.Roles) == 0 {
+		return nil
+	}
+	for _, r := range m.Roles {
+		if r.ID == actor && slices.Contains(r.Roles, aims.RoleAIMSManager) {
+			return nil
+		}
+	}
+	return aims.E("apply", "manifest", actor, fmt.Errorf("%w: the workspace holds no roles yet; the manifest that assigns them must make %q an %s to be applied by %[2]q",
+		aims.ErrForbidden, actor, aims.RoleAIMSManager))
 }
 
 // planner accumulates one plan.

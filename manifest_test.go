@@ -719,3 +719,33 @@ func TestApplyNewCriteria(t *testing.T) {
 		t.Errorf("criteria change: %s (-want +got):\n%s", p.Changes[i].Action, d)
 	}
 }
+
+// TestApplyIsTheAIMSManagers: applying a manifest takes the AIMS manager
+// role; a workspace without roles is bootstrapped only by a manifest that
+// makes its applier the AIMS manager.
+func TestApplyIsTheAIMSManagers(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	a, _ := openMem(t)
+	m := readManifest(t, "northwind.yaml")
+	if _, err := a.Apply(ctx, "mallory", m, nil); !errors.Is(err, aims.ErrForbidden) {
+		t.Fatalf("bootstrap by someone the manifest does not make AIMS manager: got %v, want aims.ErrForbidden", err)
+	}
+	if e := head(t, ctx, a); e.Seq != 0 {
+		t.Fatalf("the refused apply wrote %d journal entries", e.Seq)
+	}
+	if _, err := a.Apply(ctx, "alice", m, nil); err != nil {
+		t.Fatal(err)
+	}
+	m.AISystems[0].ModelVersion = "v4"
+	before := head(t, ctx, a)
+	if _, err := a.Apply(ctx, "erin", m, nil); !errors.Is(err, aims.ErrForbidden) {
+		t.Errorf("apply by an ML engineer: got %v, want aims.ErrForbidden", err)
+	}
+	if after := head(t, ctx, a); after.Seq != before.Seq {
+		t.Errorf("the refused apply moved the journal from %d to %d", before.Seq, after.Seq)
+	}
+	if _, err := a.Apply(ctx, "alice", m, nil); err != nil {
+		t.Errorf("apply by the AIMS manager: %v", err)
+	}
+}
