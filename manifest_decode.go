@@ -33,9 +33,11 @@ const (
 // it breaks. Line and Column are 1-based; 0 when the place is unknown (a
 // manifest built in code, or a field that is missing altogether).
 type ManifestProblem struct {
-	File   string `json:"file,omitempty"`
-	Line   int    `json:"line,omitempty"`
-	Column int    `json:"column,omitempty"`
+	// File is the name the manifest was decoded under.
+	File string `json:"file,omitempty"`
+	// Line and Column place the problem's field (its key) in the file.
+	Line   int `json:"line,omitempty"`
+	Column int `json:"column,omitempty"`
 	// Path is the field path, e.g. "risks[3].treatment.controls[0].id".
 	Path string `json:"path,omitempty"`
 	// Rule is what is wrong, e.g. `unknown control "A.99"`.
@@ -175,6 +177,7 @@ func DecodeManifest(name string, data []byte) (*Manifest, error) {
 	if len(data) > MaxManifestBytes {
 		return nil, fail(0, 0, "", fmt.Sprintf("the manifest is %d bytes, more than the limit of %d", len(data), MaxManifestBytes))
 	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte order mark some editors write
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fail(0, 0, "", "the manifest is empty")
 	}

@@ -177,6 +177,8 @@ func TestDecodeManifestErrors(t *testing.T) {
 		{"control character", hdr + "organisation:\n  name: \"x\\u0007y\"\n", "m.yaml:4:3: organisation.name: must not contain a control character (U+0007 at offset 1)"},
 		{"not a mapping", "- a\n- b\n", "m.yaml:1:1: a manifest must be a mapping with apiVersion, kind and the AIMS's records"},
 		{"empty", "# nothing\n", "m.yaml: the manifest is empty"},
+		{"byte order mark and CRLF", "\ufeffapiVersion: v0\r\nkind: AIMS\r\norganisation:\r\n  name: x\r\n", "m.yaml:1:1: apiVersion: must be \"iso42001.aimsgo.dev/v1\", got \"v0\""},
+		{"date without time", hdr + "organisation:\n  name: x\nobjectives:\n  - id: o\n    title: t\n    responsible: a\n    due: 2027-01-05\n", "m.yaml:9:5: objectives[0].due: must be an RFC 3339 time such as 2024-05-01T00:00:00Z, got \"2027-01-05\""},
 		{"deep flow", hdr + "organisation: " + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "\n", "m.yaml:3:47: nesting deeper than 32 levels"},
 		{"too big", hdr + strings.Repeat("#", MaxManifestBytes), fmt.Sprintf("m.yaml: the manifest is %d bytes, more than the limit of %d", MaxManifestBytes+len(hdr), MaxManifestBytes)},
 	} {
