@@ -45,6 +45,7 @@ func runJournalHead(ctx context.Context, a *app, args []string) error {
 	if _, err := leaf(f, args, 0, 0); err != nil {
 		return err
 	}
+	wf.anyTenant = true
 	ws, err := wf.open(ctx, a, false)
 	if err != nil {
 		return err
@@ -163,6 +164,7 @@ func runJournalCheckpoint(ctx context.Context, a *app, args []string) error {
 	if priv == nil {
 		return fmt.Errorf("%s holds a public key; checkpoint needs the private key", *keyFile)
 	}
+	wf.anyTenant = true
 	ws, err := wf.open(ctx, a, false)
 	if err != nil {
 		return err
@@ -227,6 +229,7 @@ func runJournalVerify(ctx context.Context, a *app, args []string) error {
 			}
 		}
 	}
+	wf.anyTenant = true
 	ws, err := wf.open(ctx, a, false)
 	if err != nil {
 		return err

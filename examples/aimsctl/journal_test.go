@@ -112,7 +112,7 @@ func TestJournalHeadAndCheckpoint(t *testing.T) {
 	t.Parallel()
 	e := newJournalEnv(t)
 	head := e.ws("journal", "head")
-	for _, want := range []string{"tenant: default", "seq:    2", "entry:  create ai-system/assistant v1 by alice"} {
+	for _, want := range []string{"tenant: default", "seq:    3", "entry:  create ai-system/assistant v1 by alice"} {
 		if !strings.Contains(head, want) {
 			t.Errorf("journal head lacks %q:\n%s", want, head)
 		}
@@ -123,7 +123,7 @@ func TestJournalHeadAndCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatalf("checkpoint output does not parse: %v\n%s", err, data)
 	}
-	if cp.Seq != 2 || cp.Tenant != "default" || !strings.Contains(head, cp.Hash) {
+	if cp.Seq != 3 || cp.Tenant != "default" || !strings.Contains(head, cp.Hash) {
 		t.Errorf("checkpoint = seq %d tenant %q hash %s; want the head:\n%s", cp.Seq, cp.Tenant, cp.Hash, head)
 	}
 	e.ws("system", "add", "--id", "third", "--name", "Third", "--role", "provider")
@@ -155,7 +155,7 @@ func TestJournalMovedTenant(t *testing.T) {
 		e.sql(`UPDATE ` + table + ` SET tenant = 'globex'`)
 	}
 	_, stderr, code := e.run("journal", "verify", "--db", e.db, "--tenant", "globex")
-	if code != 1 || !strings.Contains(stderr, "journal entry 1 (ai-system/credit): entry content does not match its hash") {
+	if code != 1 || !strings.Contains(stderr, "journal entry 1 (pdca-cycle/pdca): entry content does not match its hash") {
 		t.Errorf("verify of a moved tenant: exit %d, %q; want 1 naming entry 1", code, stderr)
 	}
 }
@@ -183,7 +183,7 @@ func TestJournalTamper(t *testing.T) {
 			e.sql(`DELETE FROM aims_journal WHERE seq = (SELECT MAX(seq) FROM aims_journal)`)
 			e.sql(`DELETE FROM aims_records WHERE id = 'assistant'`)
 			e.sql(`DELETE FROM aims_record_attrs WHERE id = 'assistant'`)
-		}, true, "journal entry 2: the journal ends at entry 1 but the checkpoint"},
+		}, true, "journal entry 3: the journal ends at entry 2 but the checkpoint"},
 		{"Wiped", func(e *jwEnv) {
 			for _, table := range []string{"aims_journal", "aims_records", "aims_record_attrs"} {
 				e.sql(`DELETE FROM ` + table)

@@ -10,7 +10,10 @@
 //	aimsctl journal verify
 //	aimsctl pdca status
 //
-// Every command takes --help. Errors go to stderr with a non-zero exit.
+// Every command takes --help ("aimsctl help COMMAND" too). The workspace
+// flags --db, --tenant and --as may come before or after the command;
+// $AIMSCTL_DB and $AIMSCTL_TENANT set their defaults. Errors go to stderr
+// with a non-zero exit.
 package main
 
 import (
@@ -21,8 +24,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/aimsgo/iso42001/aims"
 )
 
 func main() {
@@ -59,6 +66,9 @@ func report(stderr io.Writer, err error) int {
 	if !errors.Is(err, errSilent) {
 		fmt.Fprintln(stderr, "aimsctl:", err)
 	}
+	if errors.Is(err, aims.ErrConflict) {
+		fmt.Fprintln(stderr, "aimsctl: someone else changed the record since it was read: look at it again (for example with 'list' or 'show') and repeat the command")
+	}
 	return code
 }
 
@@ -83,6 +93,42 @@ type app struct {
 func run(ctx context.Context, stdout, stderr io.Writer, args []string) error {
 	a := &app{stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	return a.dispatch(ctx, root(), args, nil)
+}
+
+// workspaceFlags are the flags every workspace command takes, which may
+// also come before the command ("aimsctl --db x.db init").
+var workspaceFlags = map[string]bool{"db": true, "tenant": true, "as": true}
+
+// hoist moves workspace flags given before the command to after it, where
+// the command's own flag set parses them.
+func hoist(args []string) []string {
+	var lead, rest []string
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if !strings.HasPrefix(arg, "-") || arg == "-" || arg == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if !workspaceFlags[name] {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		lead = append(lead, arg)
+		if !hasValue && i+1 < len(args) {
+			lead = append(lead, args[i+1])
+			i++
+		}
+	}
+	return append(rest, lead...)
+}
+
+// version is the module version of the binary, "(devel)" from a clone.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
 }
 
 func root() *command {
@@ -116,6 +162,17 @@ func root() *command {
 }
 
 func (a *app) dispatch(ctx context.Context, c *command, args []string, path []string) error {
+	if len(path) == 0 {
+		args = hoist(args)
+		if len(args) > 0 && args[0] == "--version" {
+			fmt.Fprintln(a.stdout, "aimsctl", version())
+			return nil
+		}
+		// "aimsctl help risk add" is "aimsctl risk add --help".
+		if len(args) > 1 && args[0] == "help" {
+			args = append(slices.Clone(args[1:]), "--help")
+		}
+	}
 	path = append(path, c.name)
 	if c.run == nil || len(c.sub) > 0 {
 		if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -217,9 +274,10 @@ func (f *flags) parse(args []string) ([]string, error) {
 			name, value, hasValue = name[:i], name[i+1:], true
 		}
 		fl := f.Lookup(name)
+		typed, _, _ := strings.Cut(arg, "=")
 		if fl == nil {
 			f.printHelp(f.a.stderr)
-			return nil, usageError("%s: unknown flag -%s", f.path, name)
+			return nil, usageError("%s: unknown flag %s", f.path, typed)
 		}
 		if bf, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
 			if !hasValue {
@@ -227,15 +285,27 @@ func (f *flags) parse(args []string) ([]string, error) {
 			}
 		} else if !hasValue {
 			if len(args) == 0 {
-				return nil, usageError("%s: flag -%s needs a value", f.path, name)
+				return nil, usageError("%s: flag %s needs a value", f.path, typed)
 			}
 			value, args = args[0], args[1:]
 		}
 		if err := f.Set(name, value); err != nil {
-			return nil, usageError("%s: flag -%s: %v", f.path, name, err)
+			return nil, usageError("%s: flag %s: invalid value %q (%s)", f.path, typed, value, plainFlagError(err))
 		}
 	}
 	return pos, nil
+}
+
+// plainFlagError words a flag value's parse error without Go's jargon.
+func plainFlagError(err error) string {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "invalid syntax"), strings.Contains(msg, "parse error"):
+		return "not a number"
+	case strings.Contains(msg, "out of range"):
+		return "out of range"
+	}
+	return msg
 }
 
 // leaf runs a leaf command with its flags: it handles --help (exit 0) and

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -23,12 +24,15 @@ type wsFlags struct {
 	db     *string
 	tenant *string
 	actor  *string
+	// anyTenant lets open a tenant with no record: the journal commands
+	// must examine a wiped tenant against its checkpoints.
+	anyTenant bool
 }
 
 func addWorkspaceFlags(f *flags) *wsFlags {
 	return &wsFlags{
-		db:     f.String("db", "./aims.db", "workspace: a SQLite file, or a postgres:// URL"),
-		tenant: f.String("tenant", "default", "tenant (organisation) inside the workspace"),
+		db:     f.String("db", cmp.Or(f.a.getenv("AIMSCTL_DB"), "./aims.db"), "workspace: a SQLite file, or a postgres:// URL (default $AIMSCTL_DB, else ./aims.db)"),
+		tenant: f.String("tenant", cmp.Or(f.a.getenv("AIMSCTL_TENANT"), "default"), "tenant (organisation) inside the workspace (default $AIMSCTL_TENANT, else default)"),
 		actor:  f.String("as", "", "who acts (default $AIMSCTL_ACTOR, else $USER)"),
 	}
 }
@@ -90,7 +94,7 @@ func (w *wsFlags) open(ctx context.Context, a *app, create bool) (*workspace, er
 		dialect = sqlstore.SQLite
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", dsn, err)
+		return nil, fmt.Errorf("open %s: %w", redact(dsn), err)
 	}
 	var store *sqlstore.Store
 	if create {
@@ -100,7 +104,7 @@ func (w *wsFlags) open(ctx context.Context, a *app, create bool) (*workspace, er
 	}
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", dsn, err)
+		return nil, fmt.Errorf("open %s: %w", redact(dsn), err)
 	}
 	opts := &iso42001.Options{}
 	if now := a.getenv("AIMSCTL_NOW"); now != "" {
@@ -115,6 +119,17 @@ func (w *wsFlags) open(ctx context.Context, a *app, create bool) (*workspace, er
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if !create && !w.anyTenant {
+		// A tenant nobody created is a typing mistake, not an empty
+		// workspace whose journal would verify as intact.
+		if _, err := store.Head(ctx, *w.tenant); errors.Is(err, aims.ErrNotFound) {
+			db.Close()
+			return nil, fmt.Errorf("%s holds no tenant %q: create it with 'aimsctl init --db %s --tenant %s'", redact(dsn), *w.tenant, redact(dsn), *w.tenant)
+		} else if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open %s: %w", redact(dsn), err)
+		}
 	}
 	return &workspace{Workspace: sys.Workspace(), AIMS: sys, db: db}, nil
 }
@@ -151,6 +166,23 @@ func runInit(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	fmt.Fprintf(a.stdout, "workspace ready: %s (schema version %d, tenant %s)\n", *wf.db, sqlstore.SchemaVersion(), ws.Tenant())
+	// The tenant's first record, its PDCA cycle, makes the tenant known to
+	// the other commands.
+	if _, err := ws.AIMS.PDCA().Current(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "workspace ready: %s (schema version %d, tenant %s)\n", redact(*wf.db), sqlstore.SchemaVersion(), ws.Tenant())
 	return nil
+}
+
+// redact hides the password of a postgres:// URL.
+func redact(dsn string) string {
+	if !isPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://(unparsable URL)"
+	}
+	return u.Redacted()
 }
