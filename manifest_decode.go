@@ -184,6 +184,9 @@ func DecodeManifest(name string, data []byte) (*Manifest, error) {
 	if line, col, ok := flowDepth(data, MaxManifestDepth); !ok {
 		return nil, fail(line, col, "", fmt.Sprintf("nesting deeper than %d levels", MaxManifestDepth))
 	}
+	if line, ok := indentation(data, maxIndent); !ok {
+		return nil, fail(line, maxIndent+1, "", fmt.Sprintf("a line indented more than %d columns: nesting that deep is not a manifest", maxIndent))
+	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		// A duplicate key fails the parse; parse again leniently to learn
@@ -300,6 +303,31 @@ func describeKind(t reflect.Type) string {
 		return describeKind(t.Elem())
 	}
 	return t.String()
+}
+
+// maxIndent bounds the indentation of a line, and so the nesting of
+// block collections the parser recurses into, before parsing: the
+// deepest manifest nests far less (the tree is checked against
+// MaxManifestDepth after parsing).
+const maxIndent = 256
+
+// indentation returns the first line indented by more than limit spaces.
+func indentation(data []byte, limit int) (line int, ok bool) {
+	line, n, start := 1, 0, true
+	for _, c := range data {
+		switch {
+		case c == '\n':
+			line, n, start = line+1, 0, true
+		case start && c == ' ':
+			n++
+			if n > limit {
+				return line, false
+			}
+		default:
+			start = false
+		}
+	}
+	return 0, true
 }
 
 // flowDepth scans data for flow collections ([...] and {...}) nested

@@ -180,6 +180,14 @@ func TestDecodeManifestErrors(t *testing.T) {
 		{"byte order mark and CRLF", "\ufeffapiVersion: v0\r\nkind: AIMS\r\norganisation:\r\n  name: x\r\n", "m.yaml:1:1: apiVersion: must be \"iso42001.aimsgo.dev/v1\", got \"v0\""},
 		{"date without time", hdr + "organisation:\n  name: x\nobjectives:\n  - id: o\n    title: t\n    responsible: a\n    due: 2027-01-05\n", "m.yaml:9:5: objectives[0].due: must be an RFC 3339 time such as 2024-05-01T00:00:00Z, got \"2027-01-05\""},
 		{"deep flow", hdr + "organisation: " + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "\n", "m.yaml:3:47: nesting deeper than 32 levels"},
+		{"deep indentation", hdr + "organisation:\n" + strings.Repeat(" ", 300) + "name: x\n", "m.yaml:4:257: a line indented more than 256 columns: nesting that deep is not a manifest"},
+		{"deep blocks", hdr + "organisation:\n" + func() string {
+			var b strings.Builder
+			for i := range 40 {
+				b.WriteString(strings.Repeat(" ", i+1) + "- \n")
+			}
+			return b.String()
+		}(), "m.yaml:36:34: organisation" + strings.Repeat("[0]", 32) + ": nesting deeper than 32 levels"},
 		{"too big", hdr + strings.Repeat("#", MaxManifestBytes), fmt.Sprintf("m.yaml: the manifest is %d bytes, more than the limit of %d", MaxManifestBytes+len(hdr), MaxManifestBytes)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
