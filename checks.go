@@ -2,6 +2,7 @@ package iso42001
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/aimsgo/iso42001/aims"
@@ -32,6 +33,7 @@ func (a *AIMS) Checks() []Check { return slices.Clone(a.checks) }
 // stage2 lists the checks that ask for evidence of operation: stage 1
 // looks at documentation and planning only.
 var stage2 = map[string]bool{
+	"aims-operating":             true,
 	"risk-assessment-results":    true,
 	"risk-treatment-results":     true,
 	"impact-assessments-current": true,
@@ -81,6 +83,7 @@ func (a *AIMS) buildChecks() []Check {
 	all = append(all, audit.Checks()...)
 	all = append(all, audit.OperationChecks()...)
 	all = append(all, audit.CoverageCheck(a.applicableControls))
+	all = append(all, aims.Check{ID: "aims-operating", Clause: "4.4", Title: "AIMS established and running its PDCA cycle", Gate: aims.GateCheckToAct, Run: a.checkOperating})
 
 	seen := map[string]bool{}
 	out := make([]Check, 0, len(all))
@@ -105,6 +108,19 @@ func (a *AIMS) buildChecks() []Check {
 		return natsort.Compare(x.ID, y.ID)
 	})
 	return out
+}
+
+// checkOperating asks that the AIMS has passed at least its first PDCA
+// gate: an AIMS only planned is not yet established (4.4).
+func (a *AIMS) checkOperating(ctx context.Context, _ *aims.Workspace) (bool, string, error) {
+	c, err := a.pdca.Current(ctx)
+	if err != nil {
+		return false, "", err
+	}
+	if c.Number == 1 && c.Phase() == aims.PhasePlan {
+		return false, "cycle 1 is still in Plan: the AIMS is planned, not yet operating", nil
+	}
+	return true, fmt.Sprintf("cycle %d, phase %s", c.Number, c.Phase()), nil
 }
 
 // extraDocChecks are the support clauses (7.1, 7.3, 7.4) whose evidence

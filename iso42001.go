@@ -77,6 +77,8 @@ type AIMS struct {
 	checks     []Check
 	registry   *aims.Checks
 	pdca       *aims.PDCA
+	trace      []Support
+	traceIndex map[string]int
 }
 
 // Open opens the AIMS of tenant in store with every service wired: the
@@ -157,6 +159,7 @@ func Open(ctx context.Context, store aims.Store, tenant string, opts *Options) (
 		}
 	}
 	a.pdca = aims.NewPDCA(ws, a.registry)
+	a.buildTrace()
 	return a, nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/aimsgo/iso42001"
+	"github.com/aimsgo/iso42001/aims/memstore"
 	"github.com/aimsgo/iso42001/controls"
 	"github.com/aimsgo/iso42001/internal/csvsafe"
 	"github.com/aimsgo/iso42001/internal/natsort"
@@ -18,19 +20,20 @@ func catalogCommand() *command {
 	c := &command{
 		name:    "catalog",
 		summary: "print the ISO/IEC 42001 catalog, one control, or a crosswalk",
-		usage:   "[--format table|md|csv|json|oscal] | show ID | map --to FRAMEWORK [--format table|csv|json|oscal]",
+		usage:   "[--format table|md|csv|json|oscal] | show ID | map --to FRAMEWORK [--format table|csv|json|oscal] | trace [ID]",
 		run:     runCatalog,
 	}
 	c.sub = []*command{
 		{name: "show", summary: "show one control or clause with its objective, summary and mappings", usage: "ID", run: runCatalogShow},
 		{name: "map", summary: "print a crosswalk to nist-ai-rmf, eu-ai-act or iso27001", usage: "--to FRAMEWORK [--format table|csv|json|oscal]", run: runCatalogMap},
+		{name: "trace", summary: "what in the SDK supports each clause and control: record kinds, checks, workflows", usage: "[ID] [--format table|json]", run: runCatalogTrace},
 	}
 	return c
 }
 
 func runCatalog(_ context.Context, a *app, args []string) error {
 	f := a.flags("aimsctl catalog", "print the ISO/IEC 42001 catalog (clauses 4-10 and Annex A)",
-		"[--format table|md|csv|json|oscal]\n  aimsctl catalog show ID\n  aimsctl catalog map --to nist-ai-rmf|eu-ai-act|iso27001")
+		"[--format table|md|csv|json|oscal]\n  aimsctl catalog show ID\n  aimsctl catalog map --to nist-ai-rmf|eu-ai-act|iso27001\n  aimsctl catalog trace [ID]")
 	format := f.String("format", "table", "output format: table, md, csv, json or oscal")
 	if _, err := leaf(f, args, 0, 0); err != nil {
 		return err
@@ -49,6 +52,44 @@ func runCatalog(_ context.Context, a *app, args []string) error {
 		return controls.ExportOSCAL(a.stdout, cat, nil)
 	}
 	return usageError("aimsctl catalog: --format must be table, md, csv, json or oscal, got %q", *format)
+}
+
+func runCatalogTrace(ctx context.Context, a *app, args []string) error {
+	f := a.flags("aimsctl catalog trace", "print what in the SDK supports each clause leaf and Annex A control: the record kinds that hold its evidence, the checks that test it, the workflows that govern it",
+		"[ID] [--format table|json]")
+	format := f.String("format", "table", "table or json")
+	pos, err := leaf(f, args, 0, 1)
+	if err != nil {
+		return err
+	}
+	if *format != "table" && *format != "json" {
+		return usageError("aimsctl catalog trace: --format must be table or json, got %q", *format)
+	}
+	// The table does not depend on a workspace's records: an in-memory
+	// AIMS gives it.
+	sys, err := iso42001.Open(ctx, memstore.New(), "trace", nil)
+	if err != nil {
+		return err
+	}
+	rows := sys.Trace()
+	if len(pos) == 1 {
+		s, err := sys.TraceOf(strings.TrimSpace(pos[0]))
+		if err != nil {
+			return usageError("aimsctl catalog trace: no clause leaf or control %q (headings such as 9.2 have none; try 9.2.1)", pos[0])
+		}
+		rows = []iso42001.Support{s}
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "REF\tTITLE\tRECORDS\tCHECKS\tWORKFLOWS")
+	for _, s := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Ref, s.Title, strings.Join(s.Records, ", "), dash(strings.Join(s.Checks, ", ")), dash(strings.Join(s.Workflows, ", ")))
+	}
+	return tw.Flush()
 }
 
 func runCatalogShow(_ context.Context, a *app, args []string) error {

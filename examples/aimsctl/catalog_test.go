@@ -116,3 +116,23 @@ func TestCatalogMapUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestCatalogTrace(t *testing.T) {
+	t.Parallel()
+	out, stderr, code := cli(t, nil, "catalog", "trace")
+	if code != 0 {
+		t.Fatalf("catalog trace: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"4.1 ", "context-issue", "A.10.4", "9.2.2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("catalog trace lacks %q", want)
+		}
+	}
+	one, _, code := cli(t, nil, "catalog", "trace", "A.5.2")
+	if code != 0 || !strings.Contains(one, "impact-assessment") || strings.Count(one, "\n") != 2 {
+		t.Errorf("catalog trace A.5.2: exit %d:\n%s", code, one)
+	}
+	if _, stderr, code := cli(t, nil, "catalog", "trace", "9.2"); code != 2 || !strings.Contains(stderr, "9.2.1") {
+		t.Errorf("catalog trace of a heading: exit %d, %q", code, stderr)
+	}
+}
