@@ -20,14 +20,14 @@ type Store struct {
 
 type space struct {
 	kinds   map[string]*kindIndex
-	journal []aims.Entry // journal[i].Seq == i+1
+	journal journal // entry i has Seq i+1
 }
 
 // kindIndex holds one kind's records of a tenant: by id, and the ids in
 // ascending byte order for key-set pagination.
 type kindIndex struct {
 	recs map[string]*aims.Record
-	ids  []string
+	ids  idIndex
 }
 
 // New returns an empty store.
@@ -154,8 +154,7 @@ func (s *Store) put(tenant string, rec *aims.Record, version int64) {
 	stored := clone(rec)
 	stored.Version = version
 	if _, ok := k.recs[rec.ID]; !ok {
-		i, _ := slices.BinarySearch(k.ids, rec.ID)
-		k.ids = slices.Insert(k.ids, i, rec.ID)
+		k.ids.Insert(rec.ID)
 	}
 	k.recs[rec.ID] = &stored
 }
@@ -189,9 +188,7 @@ func (s *Store) Delete(ctx context.Context, tenant, kind, id string, expected in
 func (s *Store) delete(tenant, kind, id string) {
 	k := s.kind(tenant, kind)
 	delete(k.recs, id)
-	if i, ok := slices.BinarySearch(k.ids, id); ok {
-		k.ids = slices.Delete(k.ids, i, i+1)
-	}
+	k.ids.Delete(id)
 }
 
 // List returns one page of q.Kind's records whose Attrs hold every pair of
@@ -219,24 +216,20 @@ func (s *Store) List(ctx context.Context, tenant string, q aims.Query) (aims.Pag
 	if k == nil {
 		return aims.Page{}, nil
 	}
-	// The first id strictly after the cursor.
-	i, found := slices.BinarySearch(k.ids, q.After)
-	if found {
-		i++
-	}
 	var page aims.Page
-	for ; i < len(k.ids); i++ {
-		r := k.recs[k.ids[i]]
+	k.ids.After(q.After, func(id string) bool {
+		r := k.recs[id]
 		if !matches(r.Attrs, q.Where) {
-			continue
+			return true
 		}
 		if len(page.Records) == limit {
 			// Another match follows, so this page is not the last.
 			page.Next = page.Records[limit-1].ID
-			break
+			return false
 		}
 		page.Records = append(page.Records, clone(r))
-	}
+		return true
+	})
 	return page, nil
 }
 
@@ -285,7 +278,7 @@ func (s *Store) Append(ctx context.Context, tenant string, entries ...aims.Entry
 
 func (s *Store) journalLen(tenant string) int {
 	if t := s.tenants[tenant]; t != nil {
-		return len(t.journal)
+		return t.journal.Len()
 	}
 	return 0
 }
@@ -300,7 +293,7 @@ func (s *Store) append(tenant string, entries []aims.Entry) {
 		t = &space{kinds: map[string]*kindIndex{}}
 		s.tenants[tenant] = t
 	}
-	t.journal = append(t.journal, entries...)
+	t.journal.Append(entries)
 }
 
 // ReadJournal returns up to limit entries with Seq >= from, in Seq order;
@@ -323,11 +316,12 @@ func (s *Store) ReadJournal(ctx context.Context, tenant string, from uint64, lim
 	if from > 1 {
 		start = from - 1
 	}
-	if start >= uint64(len(t.journal)) {
+	n := uint64(t.journal.Len())
+	if start >= n {
 		return nil, nil
 	}
-	end := min(uint64(len(t.journal)), start+uint64(limit))
-	return slices.Clone(t.journal[start:end]), nil
+	end := min(n, start+uint64(limit))
+	return t.journal.Copy(int(start), int(end)), nil
 }
 
 // Head returns the tenant's last journal entry, or an error matching
@@ -342,10 +336,10 @@ func (s *Store) Head(ctx context.Context, tenant string) (aims.Entry, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	t := s.tenants[tenant]
-	if t == nil || len(t.journal) == 0 {
+	if t == nil || t.journal.Len() == 0 {
 		return aims.Entry{}, fmt.Errorf("head of tenant %q: journal is empty: %w", tenant, aims.ErrNotFound)
 	}
-	return t.journal[len(t.journal)-1], nil
+	return *t.journal.At(t.journal.Len() - 1), nil
 }
 
 // Apply makes every write of b and appends its entries atomically, or
@@ -383,7 +377,7 @@ func (s *Store) Kinds(ctx context.Context, tenant string) ([]string, error) {
 	}
 	var out []string
 	for kind, k := range t.kinds {
-		if len(k.ids) > 0 {
+		if k.ids.Len() > 0 {
 			out = append(out, kind)
 		}
 	}
@@ -439,8 +433,8 @@ func (s *Store) apply(ctx context.Context, tenant string, b aims.Batch, seal fun
 	}
 	if seal != nil && len(b.Entries) > 0 {
 		seq, hash := uint64(0), aims.GenesisHash
-		if t := s.tenants[tenant]; t != nil && len(t.journal) > 0 {
-			h := &t.journal[len(t.journal)-1]
+		if t := s.tenants[tenant]; t != nil && t.journal.Len() > 0 {
+			h := t.journal.At(t.journal.Len() - 1)
 			seq, hash = h.Seq, h.Hash
 		}
 		if err := seal(seq, hash); err != nil {

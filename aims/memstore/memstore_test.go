@@ -3,7 +3,6 @@ package memstore
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 
@@ -64,23 +63,24 @@ func TestTamper(t *testing.T) {
 		tamper  func(sp *space)
 		wantSeq uint64
 	}{
-		{"EditActor", func(sp *space) { sp.journal[1].Actor = "mallory" }, 2},
-		{"EditTime", func(sp *space) { sp.journal[0].Time = sp.journal[0].Time.Add(time.Nanosecond) }, 1},
-		{"EditDigest", func(sp *space) { sp.journal[3].Digest = aims.Digest([]byte("forged")) }, 4},
-		{"DropFirst", func(sp *space) { sp.journal = sp.journal[1:] }, 1},
-		{"DropMiddle", func(sp *space) { sp.journal = append(sp.journal[:2:2], sp.journal[3:]...) }, 3},
-		{"Swap", func(sp *space) { sp.journal[1], sp.journal[2] = sp.journal[2], sp.journal[1] }, 2},
-		{"Duplicate", func(sp *space) {
-			sp.journal = append(sp.journal[:2:2], append([]aims.Entry{sp.journal[1]}, sp.journal[2:]...)...)
-		}, 3},
-		{"Resealed", func(sp *space) {
+		{"EditActor", edit(func(j []aims.Entry) []aims.Entry { j[1].Actor = "mallory"; return j }), 2},
+		{"EditTime", edit(func(j []aims.Entry) []aims.Entry { j[0].Time = j[0].Time.Add(time.Nanosecond); return j }), 1},
+		{"EditDigest", edit(func(j []aims.Entry) []aims.Entry { j[3].Digest = aims.Digest([]byte("forged")); return j }), 4},
+		{"DropFirst", edit(func(j []aims.Entry) []aims.Entry { return j[1:] }), 1},
+		{"DropMiddle", edit(func(j []aims.Entry) []aims.Entry { return append(j[:2:2], j[3:]...) }), 3},
+		{"Swap", edit(func(j []aims.Entry) []aims.Entry { j[1], j[2] = j[2], j[1]; return j }), 2},
+		{"Duplicate", edit(func(j []aims.Entry) []aims.Entry {
+			return append(j[:2:2], append([]aims.Entry{j[1]}, j[2:]...)...)
+		}), 3},
+		{"Resealed", edit(func(j []aims.Entry) []aims.Entry {
 			// Editing and resealing one entry breaks the next link.
-			sp.journal[1].Actor = "mallory"
-			sp.journal[1].Hash = aims.EntryHash("acme", &sp.journal[1])
-		}, 3},
+			j[1].Actor = "mallory"
+			j[1].Hash = aims.EntryHash("acme", &j[1])
+			return j
+		}), 3},
 		// Cutting the tail leaves a valid chain; the records give it away.
-		{"CutLast", func(sp *space) { sp.journal = sp.journal[:4] }, 4},
-		{"CutUpdate", func(sp *space) { sp.journal = sp.journal[:1] }, 1},
+		{"CutLast", edit(func(j []aims.Entry) []aims.Entry { return j[:4] }), 4},
+		{"CutUpdate", edit(func(j []aims.Entry) []aims.Entry { return j[:1] }), 1},
 		{"EditRecord", func(sp *space) {
 			r := sp.kinds[storetest.NoteKind].recs["n-1"]
 			r.Data = []byte(`{"title":"forged"}`)
@@ -90,21 +90,21 @@ func TestTamper(t *testing.T) {
 		}, 3},
 		// Records whose creating entries were cut have no entry at all
 		// (Seq 0 names the record, not an entry).
-		{"CutCreates", func(sp *space) { sp.journal = sp.journal[:2] }, 0},
+		{"CutCreates", edit(func(j []aims.Entry) []aims.Entry { return j[:2] }), 0},
 		{"InsertRecord", func(sp *space) {
-			sp.kinds["secret"] = &kindIndex{recs: map[string]*aims.Record{"x": {Kind: "secret", ID: "x", Version: 1}}, ids: []string{"x"}}
+			sp.kinds["secret"] = &kindIndex{recs: map[string]*aims.Record{"x": {Kind: "secret", ID: "x", Version: 1}}, ids: indexOf("x")}
 		}, 0},
-		{"WipeJournal", func(sp *space) { sp.journal = nil }, 0},
+		{"WipeJournal", func(sp *space) { sp.journal = journal{} }, 0},
 		{"BumpVersion", func(sp *space) { sp.kinds[storetest.NoteKind].recs["n-1"].Version++ }, 3},
 		{"DropRecord", func(sp *space) {
 			k := sp.kinds[storetest.NoteKind]
 			delete(k.recs, "n-1")
-			k.ids = slices.DeleteFunc(k.ids, func(id string) bool { return id == "n-1" })
+			k.ids.Delete("n-1")
 		}, 3},
 		{"ResurrectRecord", func(sp *space) {
 			k := sp.kinds[storetest.NoteKind]
 			k.recs["n-2"] = &aims.Record{Kind: storetest.NoteKind, ID: "n-2", Version: 1, Data: []byte("{}")}
-			k.ids = append(k.ids, "n-2")
+			k.ids.Insert("n-2")
 		}, 5},
 	}
 	for _, tc := range tests {
@@ -225,15 +225,16 @@ func TestIndexOrder(t *testing.T) {
 		live[id] = v
 	}
 	k := s.tenants["t"].kinds["k"]
-	if len(k.ids) != len(live) || len(k.recs) != len(live) {
-		t.Fatalf("index holds %d ids and %d records, want %d", len(k.ids), len(k.recs), len(live))
+	ids := k.ids.all()
+	if len(ids) != len(live) || k.ids.Len() != len(live) || len(k.recs) != len(live) {
+		t.Fatalf("index holds %d ids (Len %d) and %d records, want %d", len(ids), k.ids.Len(), len(k.recs), len(live))
 	}
-	for i := 1; i < len(k.ids); i++ {
-		if k.ids[i-1] >= k.ids[i] {
-			t.Fatalf("index out of order at %d: %q, %q", i, k.ids[i-1], k.ids[i])
+	for i := 1; i < len(ids); i++ {
+		if ids[i-1] >= ids[i] {
+			t.Fatalf("index out of order at %d: %q, %q", i, ids[i-1], ids[i])
 		}
 	}
-	for _, id := range k.ids {
+	for _, id := range ids {
 		if _, ok := live[id]; !ok {
 			t.Errorf("index holds deleted id %q", id)
 		}
