@@ -16,6 +16,7 @@ import (
 
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/internal/strictjson"
+	"github.com/aimsgo/iso42001/internal/yamlscan"
 )
 
 // Limits of [DecodeManifest], checked before the document is parsed: a
@@ -27,6 +28,10 @@ const (
 	// MaxManifestDepth is the deepest nesting of mappings and lists
 	// accepted.
 	MaxManifestDepth = 32
+	// MaxManifestEntries is the most entries one list or mapping may
+	// hold, enough for a register of 20,000 risks; the whole manifest may
+	// hold twenty times as many.
+	MaxManifestEntries = 25_000
 )
 
 // ManifestProblem is one problem of a manifest: where it is and the rule
@@ -52,8 +57,11 @@ func (p ManifestProblem) String() string {
 		b.WriteString(p.File)
 		b.WriteByte(':')
 	}
-	if p.Line > 0 {
+	switch {
+	case p.Line > 0 && p.Column > 0:
 		fmt.Fprintf(&b, "%d:%d:", p.Line, p.Column)
+	case p.Line > 0:
+		fmt.Fprintf(&b, "%d:", p.Line)
 	}
 	if b.Len() > 0 {
 		b.WriteByte(' ')
@@ -164,9 +172,10 @@ func sortProblems(ps []ManifestProblem) {
 // as the YAML it also is). name is the file name its problems cite.
 //
 // Decoding is strict: an unknown field, a value of the wrong type, a key
-// given twice, a second document, an anchor or alias, more than
-// [MaxManifestBytes] bytes or nesting deeper than [MaxManifestDepth] are
-// errors; so are a wrong apiVersion or kind. Each problem names its
+// given twice, a second document, an anchor, alias or tag, more than
+// [MaxManifestBytes] bytes, nesting deeper than [MaxManifestDepth] or a
+// list of more than [MaxManifestEntries] entries are errors, the limits
+// checked before the document is parsed; so are a wrong apiVersion or kind. Each problem names its
 // file:line:column and field path. The error is a [*ManifestError]
 // matching aims.ErrInvalid. DecodeManifest checks the form only: call
 // [Manifest.Validate] or [AIMS.Plan] for the rules and references.
@@ -181,11 +190,16 @@ func DecodeManifest(name string, data []byte) (*Manifest, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, fail(0, 0, "", "the manifest is empty")
 	}
-	if line, col, ok := flowDepth(data, MaxManifestDepth); !ok {
-		return nil, fail(line, col, "", fmt.Sprintf("nesting deeper than %d levels", MaxManifestDepth))
-	}
-	if line, ok := indentation(data, maxIndent); !ok {
-		return nil, fail(line, maxIndent+1, "", fmt.Sprintf("a line indented more than %d columns: nesting that deep is not a manifest", maxIndent))
+	// The line scan every YAML decoder of the module shares bounds what
+	// the parser's time and memory grow with (depth, entries, documents,
+	// anchors) before it runs.
+	if err := yamlscan.Scan(data, yamlscan.Limits{MaxBytes: MaxManifestBytes, MaxDepth: MaxManifestDepth,
+		MaxEntries: MaxManifestEntries, MaxNodes: 20 * MaxManifestEntries}); err != nil {
+		var se *yamlscan.Error
+		if errors.As(err, &se) {
+			return nil, fail(se.Line, 0, "", "the manifest "+se.Rule)
+		}
+		return nil, fail(0, 0, "", "the manifest "+err.Error())
 	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
@@ -303,81 +317,6 @@ func describeKind(t reflect.Type) string {
 		return describeKind(t.Elem())
 	}
 	return t.String()
-}
-
-// maxIndent bounds the indentation of a line, and so the nesting of
-// block collections the parser recurses into, before parsing: the
-// deepest manifest nests far less (the tree is checked against
-// MaxManifestDepth after parsing).
-const maxIndent = 256
-
-// indentation returns the first line indented by more than limit spaces.
-func indentation(data []byte, limit int) (line int, ok bool) {
-	line, n, start := 1, 0, true
-	for _, c := range data {
-		switch {
-		case c == '\n':
-			line, n, start = line+1, 0, true
-		case start && c == ' ':
-			n++
-			if n > limit {
-				return line, false
-			}
-		default:
-			start = false
-		}
-	}
-	return 0, true
-}
-
-// flowDepth scans data for flow collections ([...] and {...}) nested
-// deeper than limit, outside quoted strings and comments, before the
-// parser recurses into them; it returns the place of the first bracket
-// past the limit.
-func flowDepth(data []byte, limit int) (line, col int, ok bool) {
-	depth := 0
-	line, col = 1, 0
-	var quote byte
-	comment := false
-	prev := byte('\n')
-	for i := 0; i < len(data); i++ {
-		c := data[i]
-		col++
-		if c == '\n' {
-			line, col, comment = line+1, 0, false
-			prev = c
-			continue
-		}
-		switch {
-		case comment:
-		case quote == '"':
-			if c == '\\' {
-				i++
-				col++
-			} else if c == '"' {
-				quote = 0
-			}
-		case quote == '\'':
-			if c == '\'' {
-				quote = 0
-			}
-		case c == '#' && (prev == ' ' || prev == '\t' || prev == '\n'):
-			comment = true
-		case c == '"' || c == '\'':
-			quote = c
-		case c == '[' || c == '{':
-			depth++
-			if depth > limit {
-				return line, col, false
-			}
-		case c == ']' || c == '}':
-			if depth > 0 {
-				depth--
-			}
-		}
-		prev = c
-	}
-	return 0, 0, true
 }
 
 // index walks the document's tree, recording the field path of each key
