@@ -1,6 +1,7 @@
 package iso42001
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
 
@@ -65,6 +66,26 @@ func BenchmarkManifestPlanBaseline(b *testing.B) {
 				}
 				if k != n {
 					b.Fatalf("listed %d risks, want %d", k, n)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkDecodeManifest decodes the canonical YAML of a manifest of n
+// risks: the parser's cost, which grows faster than the input.
+func BenchmarkDecodeManifest(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("risks=%d", n), func(b *testing.B) {
+			var buf bytes.Buffer
+			if err := EncodeManifest(&buf, benchManifest(n), ""); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(buf.Len()))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := DecodeManifest("bench.yaml", buf.Bytes()); err != nil {
+					b.Fatal(err)
 				}
 			}
 		})
