@@ -487,8 +487,10 @@ func sortedIDs[V any](m map[string]V) []string {
 
 // planCollection plans the records of one simple collection: create what
 // is missing, update what differs, and with Prune delete what the
-// manifest does not hold. specs are the manifest's entries, id their
-// ids; toSpec turns a stored record into its entry.
+// manifest does not hold (when prune and PlanOptions.Prune). specs are
+// the manifest's entries, id gives their ids, create is the service call
+// that creates a record (default the collection's Create); a stored
+// record is compared with its entry through their shared JSON fields.
 func planCollection[S any, T any, P aims.Doc[T]](ctx context.Context, pl *planner, col *aims.Collection[T, P], specs []S, id func(S) string,
 	create func(ctx context.Context, actor string, v P) error, prune bool) error {
 	stored := map[string]P{}

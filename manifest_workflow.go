@@ -175,8 +175,8 @@ func (pl *planner) documents(ctx context.Context) error {
 	return nil
 }
 
-// riskStates that come after evaluation: the inherent assessment is
-// settled in them.
+// evaluated lists the risk states that come after evaluation: the
+// inherent assessment is settled in them.
 var evaluated = []risk.State{risk.StateEvaluated, risk.StateTreatmentPlanned, risk.StateTreated, risk.StateAccepted, risk.StateMonitoring, risk.StateClosed}
 
 // risks plans the risk register: each risk added by its owner, assessed,
