@@ -44,7 +44,7 @@
 // tenant's journal lock inside its transaction, after the record writes:
 // on PostgreSQL the row of aims_journal_locks (SELECT ... FOR UPDATE, the
 // row made on the tenant's first append), on SQLite the database's write
-// lock, which every write transaction takes at BEGIN IMMEDIATE. Holding
+// lock, which every write transaction takes first. Holding
 // it, [Store.ApplyChained] reads the head and lets the kernel seal the
 // entries, so writers of distinct records queue for a moment instead of
 // failing; [Store.Append] and [Store.Apply] check that their entries
@@ -58,10 +58,21 @@
 // Every value reaches the database as a parameter; only fixed identifiers
 // and placeholders are concatenated into statements.
 //
+// # Prepared statements
+//
+// The store prepares its statements on the *sql.DB once, at its first
+// operation on a current schema, and binds them to each transaction with
+// tx.StmtContext, so a statement is parsed once per pool connection rather
+// than once per transaction. List prepares one statement per set of
+// filter keys, up to 64 of them. The statements live as long as the
+// *sql.DB: database/sql closes them with it.
+//
 // # SQLite
 //
-// SQLite has one writer at a time. The store starts its write
-// transactions with BEGIN IMMEDIATE itself, and gives a connection it
+// SQLite has one writer at a time. The store makes its write transactions
+// immediate itself (their first statement is a write that changes
+// nothing, which takes the write lock as BEGIN IMMEDIATE does), and gives
+// a connection it
 // writes on a busy timeout of 5 s when the DSN left it at 0, so writers
 // queue on the lock even with a bare file: DSN. Open it with a busy
 // timeout (which also covers reads) and WAL journaling (readers and the

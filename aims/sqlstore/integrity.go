@@ -25,7 +25,7 @@ func (s *Store) Kinds(ctx context.Context, tenant string) ([]string, error) {
 	var out []string
 	err := s.retry(ctx, func() error {
 		out = nil
-		rows, err := s.db.QueryContext(ctx, s.q[qKinds], tenant)
+		rows, err := s.stmts[qKinds].QueryContext(ctx, tenant)
 		if err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func (s *Store) CheckIndex(ctx context.Context, tenant string) error {
 	var index map[indexKey]map[string]string
 	err := s.retry(ctx, func() error {
 		index = map[indexKey]map[string]string{}
-		rows, err := s.db.QueryContext(ctx, s.q[qIndexRows], tenant)
+		rows, err := s.stmts[qIndexRows].QueryContext(ctx, tenant)
 		if err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (s *Store) CheckIndex(ctx context.Context, tenant string) error {
 	var bad *aims.ChainError
 	err = s.retry(ctx, func() error {
 		bad = nil
-		rows, err := s.db.QueryContext(ctx, s.q[qRecordAttrs], tenant)
+		rows, err := s.stmts[qRecordAttrs].QueryContext(ctx, tenant)
 		if err != nil {
 			return err
 		}

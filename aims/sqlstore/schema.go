@@ -241,8 +241,11 @@ func (s *Store) Version(ctx context.Context) (int, error) {
 // un-migrated database gets [ErrNotMigrated] rather than a driver's
 // "no such table".
 func (s *Store) ready(ctx context.Context) error {
-	if s.migrated.Load() {
+	if s.prepared.Load() {
 		return nil
+	}
+	if s.migrated.Load() {
+		return s.prepare(ctx)
 	}
 	v, err := s.Version(ctx)
 	switch {
@@ -254,5 +257,5 @@ func (s *Store) ready(ctx context.Context) error {
 		return fmt.Errorf("sqlstore: database schema is at version %d, newer than this package's %d: upgrade the program", v, SchemaVersion())
 	}
 	s.migrated.Store(true)
-	return nil
+	return s.prepare(ctx)
 }

@@ -3,13 +3,13 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -28,7 +28,23 @@ type Store struct {
 	txOpts   *sql.TxOptions
 	migrated atomic.Bool   // set once the schema was seen at SchemaVersion
 	jitterAt atomic.Uint64 // state of the retry jitter sequence
+
+	// The fixed statements, prepared on db once the schema is current;
+	// transactions bind them with tx.StmtContext, which reuses the
+	// statement prepared on the transaction's connection.
+	prepMu   sync.Mutex
+	prepared atomic.Bool
+	stmts    [numQueries]*sql.Stmt
+	// lists holds List's statements by text (one per set of Where keys),
+	// at most maxListStmts of them; nLists counts them.
+	lists  sync.Map
+	nLists atomic.Int32
 }
+
+// maxListStmts bounds the List statements a store keeps prepared: one per
+// distinct set of filter keys, so a program that filters on arbitrary
+// keys does not grow the cache without end; beyond it List runs its text.
+const maxListStmts = 64
 
 var (
 	_ aims.Store        = (*Store)(nil)
@@ -59,6 +75,8 @@ const (
 	qKinds
 	qIndexRows
 	qRecordAttrs
+	qBusyTimeout   // SQLite only
+	qTakeWriteLock // SQLite only
 	numQueries
 )
 
@@ -84,6 +102,77 @@ var queryText = [numQueries]string{
 	qKinds:       `SELECT DISTINCT kind FROM ` + tableRecords + ` WHERE tenant = ? ORDER BY kind`,
 	qIndexRows:   `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? ORDER BY kind, id, name`,
 	qRecordAttrs: `SELECT kind, id, attrs FROM ` + tableRecords + ` WHERE tenant = ? ORDER BY kind, id`,
+	qBusyTimeout: `PRAGMA busy_timeout`,
+	// A write that changes nothing, first in a transaction, takes SQLite's
+	// write lock as BEGIN IMMEDIATE would.
+	qTakeWriteLock: `UPDATE ` + tableLocks + ` SET tenant = tenant WHERE 0`,
+}
+
+// forDialect reports whether q is prepared for d: SQLite has no FOR
+// UPDATE, PostgreSQL no PRAGMA.
+func forDialect(q queryID, d Dialect) bool {
+	switch q {
+	case qLockChain:
+		return d == Postgres
+	case qBusyTimeout, qTakeWriteLock:
+		return d == SQLite
+	}
+	return true
+}
+
+// prepare prepares every fixed statement of the dialect on the database,
+// once per store; a failure leaves nothing prepared, to be tried again by
+// the next call. It must not run inside a transaction of the store: with
+// a pool of one connection it would wait for that connection forever.
+func (s *Store) prepare(ctx context.Context) error {
+	s.prepMu.Lock()
+	defer s.prepMu.Unlock()
+	if s.prepared.Load() {
+		return nil
+	}
+	var stmts [numQueries]*sql.Stmt
+	for q := range numQueries {
+		if !forDialect(q, s.dialect) {
+			continue
+		}
+		err := s.retry(ctx, func() error {
+			var err error
+			stmts[q], err = s.db.PrepareContext(ctx, s.q[q])
+			return err
+		})
+		if err != nil {
+			for _, st := range stmts {
+				if st != nil {
+					_ = st.Close()
+				}
+			}
+			return s.fail(ctx, "prepare", "", "", err)
+		}
+	}
+	s.stmts = stmts
+	s.prepared.Store(true)
+	return nil
+}
+
+// listStmt returns the prepared List statement of text, preparing it
+// when the cache has room; nil means run the text unprepared.
+func (s *Store) listStmt(ctx context.Context, text string) *sql.Stmt {
+	if st, ok := s.lists.Load(text); ok {
+		return st.(*sql.Stmt)
+	}
+	if s.nLists.Load() >= maxListStmts {
+		return nil
+	}
+	st, err := s.db.PrepareContext(ctx, text)
+	if err != nil {
+		return nil // the unprepared run reports the error
+	}
+	if prev, loaded := s.lists.LoadOrStore(text, st); loaded {
+		_ = st.Close()
+		return prev.(*sql.Stmt)
+	}
+	s.nLists.Add(1)
+	return st
 }
 
 // New returns a store on db for dialect. It does no I/O: call
@@ -181,27 +270,23 @@ func (s *Store) retry(ctx context.Context, fn func() error) error {
 	}
 }
 
-// execer runs the statements of a write transaction: a *sql.Tx, or on
-// SQLite a *sql.Conn inside a BEGIN IMMEDIATE the store issued itself.
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
-}
-
 // inTx runs fn in one transaction, retried on lock contention. Anything fn
-// wrote is rolled back when it or the commit fails.
-func (s *Store) inTx(ctx context.Context, fn func(tx execer) error) error {
+// wrote is rolled back when it or the commit fails. fn runs the store's
+// prepared statements through a [writer].
+func (s *Store) inTx(ctx context.Context, fn func(w *writer) error) error {
 	return s.retry(ctx, func() error {
-		if s.dialect == SQLite {
-			return s.inSQLiteTx(ctx, fn)
-		}
 		tx, err := s.db.BeginTx(ctx, s.txOpts)
 		if err != nil {
 			return err
 		}
-		if err := fn(tx); err != nil {
+		w := &writer{s: s, tx: tx}
+		if s.dialect == SQLite {
+			err = w.takeSQLiteLock(ctx)
+		}
+		if err == nil {
+			err = fn(w)
+		}
+		if err != nil {
 			_ = tx.Rollback()
 			return err
 		}
@@ -209,46 +294,24 @@ func (s *Store) inTx(ctx context.Context, fn func(tx execer) error) error {
 	})
 }
 
-// inSQLiteTx runs fn in an immediate transaction, whatever the DSN says:
-// the write lock is taken first, so a read inside the transaction can never
-// need an upgrade that fails with SQLITE_BUSY, and the connection gets a
-// busy timeout when it has none, so writers wait for the lock inside
-// SQLite instead of failing.
-func (s *Store) inSQLiteTx(ctx context.Context, fn func(tx execer) error) error {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
+// takeSQLiteLock makes the transaction immediate, whatever the DSN says:
+// its first statement is a write, which takes the database's write lock
+// before any read, so a read inside the transaction can never need an
+// upgrade that fails with SQLITE_BUSY. The connection gets a busy timeout
+// first when it has none, so writers wait for the lock inside SQLite
+// instead of failing.
+func (w *writer) takeSQLiteLock(ctx context.Context) error {
 	var timeout int
-	if err := conn.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&timeout); err != nil {
+	if err := w.stmt(ctx, qBusyTimeout).QueryRowContext(ctx).Scan(&timeout); err != nil {
 		return err
 	}
 	if timeout == 0 {
-		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, sqliteBusyTimeout)); err != nil {
+		if _, err := w.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA busy_timeout = %d`, sqliteBusyTimeout)); err != nil {
 			return err
 		}
 	}
-	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
-		return err
-	}
-	if err := fn(conn); err != nil {
-		sqliteRollback(conn)
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
-		sqliteRollback(conn)
-		return err
-	}
-	return nil
-}
-
-// sqliteRollback ends the transaction on conn; a connection that cannot
-// roll back is discarded rather than returned to the pool mid-transaction.
-func sqliteRollback(conn *sql.Conn) {
-	if _, err := conn.ExecContext(context.Background(), `ROLLBACK`); err != nil {
-		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-	}
+	_, err := w.exec(ctx, qTakeWriteLock)
+	return err
 }
 
 // fail turns what an operation returned into the store's error: category
@@ -429,7 +492,7 @@ func (s *Store) Get(ctx context.Context, tenant, kind, id string) (aims.Record, 
 	rec := aims.Record{Kind: kind, ID: id}
 	var attrs string
 	err := s.retry(ctx, func() error {
-		return s.db.QueryRowContext(ctx, s.q[qGet], tenant, kind, id).Scan(&rec.Version, &attrs, &rec.Data)
+		return s.stmts[qGet].QueryRowContext(ctx, tenant, kind, id).Scan(&rec.Version, &attrs, &rec.Data)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return aims.Record{}, aims.E("get", kind, id, aims.ErrNotFound)
@@ -465,8 +528,7 @@ func (s *Store) Put(ctx context.Context, tenant string, rec aims.Record, expecte
 	if err := s.ready(ctx); err != nil {
 		return 0, err
 	}
-	err = s.inTx(ctx, func(tx execer) error {
-		w := writer{s: s, tx: tx}
+	err = s.inTx(ctx, func(w *writer) error {
 		return w.put(ctx, tenant, &rec, attrs, expected)
 	})
 	if err != nil {
@@ -490,8 +552,7 @@ func (s *Store) Delete(ctx context.Context, tenant, kind, id string, expected in
 	if err := s.ready(ctx); err != nil {
 		return err
 	}
-	err := s.inTx(ctx, func(tx execer) error {
-		w := writer{s: s, tx: tx}
+	err := s.inTx(ctx, func(w *writer) error {
 		return w.delete(ctx, tenant, kind, id, expected)
 	})
 	return s.fail(ctx, "delete", kind, id, err)
@@ -546,11 +607,18 @@ func (s *Store) List(ctx context.Context, tenant string, q aims.Query) (aims.Pag
 	b.WriteString(` ORDER BY r.id LIMIT ?`)
 	args = append(args, limit+1)
 	query := s.dialect.rebind(b.String())
+	st := s.listStmt(ctx, query)
 
 	var page aims.Page
 	err := s.retry(ctx, func() error {
 		page = aims.Page{}
-		rows, err := s.db.QueryContext(ctx, query, args...)
+		var rows *sql.Rows
+		var err error
+		if st != nil {
+			rows, err = st.QueryContext(ctx, args...)
+		} else {
+			rows, err = s.db.QueryContext(ctx, query, args...)
+		}
 		if err != nil {
 			return err
 		}
@@ -599,9 +667,7 @@ func (s *Store) Append(ctx context.Context, tenant string, entries ...aims.Entry
 	if err := s.ready(ctx); err != nil {
 		return err
 	}
-	err := s.inTx(ctx, func(tx execer) error {
-		w := writer{s: s, tx: tx, prepare: len(entries) > 2}
-		defer w.close()
+	err := s.inTx(ctx, func(w *writer) error {
 		return w.append(ctx, tenant, entries, nil)
 	})
 	return s.fail(ctx, "append", "", "", err)
@@ -644,7 +710,7 @@ func (s *Store) ReadJournal(ctx context.Context, tenant string, from uint64, lim
 	var out []aims.Entry
 	err := s.retry(ctx, func() error {
 		out = nil
-		rows, err := s.db.QueryContext(ctx, s.q[qReadJournal], tenant, int64(from), limit)
+		rows, err := s.stmts[qReadJournal].QueryContext(ctx, tenant, int64(from), limit)
 		if err != nil {
 			return err
 		}
@@ -679,7 +745,7 @@ func (s *Store) Head(ctx context.Context, tenant string) (aims.Entry, error) {
 	var e aims.Entry
 	err := s.retry(ctx, func() error {
 		var err error
-		e, err = scanEntry(s.db.QueryRowContext(ctx, s.q[qHead], tenant))
+		e, err = scanEntry(s.stmts[qHead].QueryRowContext(ctx, tenant))
 		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
@@ -693,8 +759,7 @@ func (s *Store) Head(ctx context.Context, tenant string) (aims.Entry, error) {
 
 // Apply makes every write of b and appends its entries in one transaction,
 // or changes nothing; see [aims.Transactor]. Writes apply in order, so a
-// batch may create a record and update it again. Statements are prepared
-// once per batch.
+// batch may create a record and update it again.
 func (s *Store) Apply(ctx context.Context, tenant string, b aims.Batch) ([]int64, error) {
 	return s.apply(ctx, tenant, b, nil)
 }
@@ -747,9 +812,7 @@ func (s *Store) apply(ctx context.Context, tenant string, b aims.Batch, seal fun
 		return nil, err
 	}
 	versions := make([]int64, len(b.Writes))
-	err := s.inTx(ctx, func(tx execer) error {
-		w := writer{s: s, tx: tx, prepare: len(b.Writes)+len(b.Entries) > 2}
-		defer w.close()
+	err := s.inTx(ctx, func(w *writer) error {
 		for i := range b.Writes {
 			bw := &b.Writes[i]
 			if bw.Delete {
@@ -774,37 +837,27 @@ func (s *Store) apply(ctx context.Context, tenant string, b aims.Batch, seal fun
 	return versions, nil
 }
 
-// writer runs the statements of one write transaction, preparing each
-// statement once when prepare is set (batches) and executing the text
-// directly otherwise (one round trip fewer for a single write).
+// writer runs the statements of one write transaction: the store's
+// prepared statements, bound to the transaction on first use (database/sql
+// closes them when the transaction ends).
 type writer struct {
-	s       *Store
-	tx      execer
-	prepare bool
-	stmts   [numQueries]*sql.Stmt
+	s     *Store
+	tx    *sql.Tx
+	stmts [numQueries]*sql.Stmt
+}
+
+// stmt returns the store's statement q bound to the transaction.
+func (w *writer) stmt(ctx context.Context, q queryID) *sql.Stmt {
+	st := w.stmts[q]
+	if st == nil {
+		st = w.tx.StmtContext(ctx, w.s.stmts[q])
+		w.stmts[q] = st
+	}
+	return st
 }
 
 func (w *writer) exec(ctx context.Context, q queryID, args ...any) (sql.Result, error) {
-	if !w.prepare {
-		return w.tx.ExecContext(ctx, w.s.q[q], args...)
-	}
-	st := w.stmts[q]
-	if st == nil {
-		var err error
-		if st, err = w.tx.PrepareContext(ctx, w.s.q[q]); err != nil {
-			return nil, err
-		}
-		w.stmts[q] = st
-	}
-	return st.ExecContext(ctx, args...)
-}
-
-func (w *writer) close() {
-	for _, st := range w.stmts {
-		if st != nil {
-			_ = st.Close()
-		}
-	}
+	return w.stmt(ctx, q).ExecContext(ctx, args...)
 }
 
 // affected returns the row count of an exec.
@@ -818,7 +871,7 @@ func affected(res sql.Result, err error) (int64, error) {
 // version returns the stored version of a record, or 0 when it is missing.
 func (w *writer) version(ctx context.Context, tenant, kind, id string) (int64, error) {
 	var v int64
-	err := w.tx.QueryRowContext(ctx, w.s.q[qVersion], tenant, kind, id).Scan(&v)
+	err := w.stmt(ctx, qVersion).QueryRowContext(ctx, tenant, kind, id).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -890,14 +943,14 @@ func (w *writer) lockChain(ctx context.Context, tenant string) error {
 		return nil // SQLite: BEGIN IMMEDIATE holds the database's write lock
 	}
 	var one int
-	err := w.tx.QueryRowContext(ctx, w.s.q[qLockChain], tenant).Scan(&one)
+	err := w.stmt(ctx, qLockChain).QueryRowContext(ctx, tenant).Scan(&one)
 	if !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if _, err := w.tx.ExecContext(ctx, w.s.q[qInsertLock], tenant); err != nil {
+	if _, err := w.exec(ctx, qInsertLock, tenant); err != nil {
 		return err
 	}
-	return w.tx.QueryRowContext(ctx, w.s.q[qLockChain], tenant).Scan(&one)
+	return w.stmt(ctx, qLockChain).QueryRowContext(ctx, tenant).Scan(&one)
 }
 
 // sealError carries a failure of the kernel's seal function out of the
@@ -917,14 +970,14 @@ func (w *writer) append(ctx context.Context, tenant string, entries []aims.Entry
 	var head int64
 	if seal != nil {
 		hash := aims.GenesisHash
-		err := w.tx.QueryRowContext(ctx, w.s.q[qHeadLink], tenant).Scan(&head, &hash)
+		err := w.stmt(ctx, qHeadLink).QueryRowContext(ctx, tenant).Scan(&head, &hash)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
 		if err := seal(uint64(head), hash); err != nil {
 			return &sealError{err}
 		}
-	} else if err := w.tx.QueryRowContext(ctx, w.s.q[qMaxSeq], tenant).Scan(&head); err != nil {
+	} else if err := w.stmt(ctx, qMaxSeq).QueryRowContext(ctx, tenant).Scan(&head); err != nil {
 		return err
 	}
 	want := uint64(head) + 1
