@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/aimsgo/iso42001/aims"
@@ -103,10 +104,11 @@ const (
 // [aims.Unmet].
 const (
 	DutyApproverIsNotRequester = "approver-is-not-requester"
-	// GuardApproverRecorded wants ApprovedBy set when approving, in
-	// [ChangeWorkflow] and [DeploymentWorkflow] alike.
-	GuardApproverRecorded = "approver-recorded"
-	GuardOutcomeRecorded  = "outcome-recorded"
+	// DutyApproverRecorded wants ApprovedBy set to the approving actor,
+	// in [ChangeWorkflow] and [DeploymentWorkflow] alike, so that the
+	// record names who really approved.
+	DutyApproverRecorded = "approver-recorded"
+	GuardOutcomeRecorded = "outcome-recorded"
 )
 
 var changeMachine = aims.MustMachine(aims.Spec[Change, ChangeState, ChangeEvent]{
@@ -117,14 +119,11 @@ var changeMachine = aims.MustMachine(aims.Spec[Change, ChangeState, ChangeEvent]
 	Terminal: []ChangeState{ChangeDone},
 	Transitions: []aims.Transition[Change, ChangeState, ChangeEvent]{
 		{Event: ChangeApprove, From: []ChangeState{ChangePlanned}, To: ChangeApproved,
-			Roles:  []aims.Role{aims.RoleAIMSManager, aims.RoleTopManagement, aims.RoleApprover},
-			Duties: []aims.Duty[Change]{aims.NotActor(DutyApproverIsNotRequester, func(c *Change) []string { return []string{c.RequestedBy} })},
-			Guards: []aims.Guard[Change]{{Name: GuardApproverRecorded, Check: func(_ context.Context, c *Change) error {
-				if c.ApprovedBy == "" {
-					return errors.New("the approval must name its approver (set approvedBy in the firing's change)")
-				}
-				return nil
-			}}},
+			Roles: []aims.Role{aims.RoleAIMSManager, aims.RoleTopManagement, aims.RoleApprover},
+			Duties: []aims.Duty[Change]{
+				aims.NotActor(DutyApproverIsNotRequester, func(c *Change) []string { return []string{c.RequestedBy} }),
+				approverRecorded(func(c *Change) string { return c.ApprovedBy }),
+			},
 			Note: "someone other than the requester approves the plan"},
 		{Event: ChangeComplete, From: []ChangeState{ChangeApproved}, To: ChangeDone,
 			Roles: []aims.Role{aims.RoleAIMSManager},
@@ -142,6 +141,32 @@ var changeMachine = aims.MustMachine(aims.Spec[Change, ChangeState, ChangeEvent]
 // ChangeWorkflow returns the workflow of [Change]: planned -approve->
 // approved -complete-> done. Approving needs the AIMS manager, top
 // management or approver role, an approver other than the requester, and
-// ApprovedBy set by the firing's Change (to the actor); completing is for
-// the responsible actor or the AIMS manager and needs an Outcome.
+// ApprovedBy set to the approver by the firing's Change ([ApproveChange]
+// does it); completing is for the responsible actor or the AIMS manager
+// and needs an Outcome ([CompleteChange]).
 func ChangeWorkflow() *aims.Machine[Change, ChangeState, ChangeEvent] { return changeMachine }
+
+// approverRecorded is the duty [DutyApproverRecorded]: the record's
+// approver, as the firing's Change set it, is the actor firing.
+func approverRecorded[T any](approver func(*T) string) aims.Duty[T] {
+	return aims.Duty[T]{Name: DutyApproverRecorded, Check: func(rec *T, actor string) error {
+		if a := approver(rec); a != actor {
+			return fmt.Errorf("approvedBy must name the approving actor %q, got %q", actor, a)
+		}
+		return nil
+	}}
+}
+
+// ApproveChange approves the planned change id as actor, recording actor
+// as its approver.
+func ApproveChange(ctx context.Context, ws *aims.Workspace, actor, id string) (*Change, error) {
+	return aims.Fire(ctx, Changes(ws), changeMachine, aims.Firing[Change, ChangeEvent]{ID: id, Actor: actor, Event: ChangeApprove,
+		Change: func(c *Change) error { c.ApprovedBy = actor; return nil }})
+}
+
+// CompleteChange completes the approved change id as actor, recording
+// what was done.
+func CompleteChange(ctx context.Context, ws *aims.Workspace, actor, id, outcome string) (*Change, error) {
+	return aims.Fire(ctx, Changes(ws), changeMachine, aims.Firing[Change, ChangeEvent]{ID: id, Actor: actor, Event: ChangeComplete,
+		Change: func(c *Change) error { c.Outcome = outcome; return nil }})
+}

@@ -2,8 +2,8 @@ package lifecycle
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -276,25 +276,36 @@ type (
 	DeploymentEvent string
 )
 
-var deploymentMachine = aims.MustMachine(aims.ApprovalSpec[DeploymentApproval, DeploymentState, DeploymentEvent](aims.Approval[DeploymentApproval]{
-	Name: "deployment-approval", Version: 1,
-	Reviewers:       []aims.Role{aims.RoleApprover, aims.RoleTopManagement},
-	Authors:         func(d *DeploymentApproval) []string { return []string{d.RequestedBy} },
-	RejectionReason: func(d *DeploymentApproval) string { return d.Comment },
-	Successor:       func(d *DeploymentApproval) string { return d.SupersededBy },
-	ApproveOnly: []aims.Guard[DeploymentApproval]{{Name: GuardApproverRecorded, Check: func(_ context.Context, d *DeploymentApproval) error {
-		if d.ApprovedBy == "" {
-			return errors.New("the approval must name its approver (set approvedBy in the firing's change)")
+var deploymentMachine = func() *aims.Machine[DeploymentApproval, DeploymentState, DeploymentEvent] {
+	spec := aims.ApprovalSpec[DeploymentApproval, DeploymentState, DeploymentEvent](aims.Approval[DeploymentApproval]{
+		Name: "deployment-approval", Version: 1,
+		Reviewers:       []aims.Role{aims.RoleApprover, aims.RoleTopManagement},
+		Authors:         func(d *DeploymentApproval) []string { return []string{d.RequestedBy} },
+		RejectionReason: func(d *DeploymentApproval) string { return d.Comment },
+		Successor:       func(d *DeploymentApproval) string { return d.SupersededBy },
+	})
+	for i, t := range spec.Transitions {
+		if t.Event == aims.ApprovalApprove {
+			spec.Transitions[i].Duties = append(slices.Clone(t.Duties), approverRecorded(func(d *DeploymentApproval) string { return d.ApprovedBy }))
 		}
-		return nil
-	}}},
-}))
+	}
+	return aims.MustMachine(spec)
+}()
+
+// ApproveDeployment approves the deployment approval id, in review, as
+// actor, recording actor as its approver.
+func ApproveDeployment(ctx context.Context, ws *aims.Workspace, actor, id string) (*DeploymentApproval, error) {
+	return aims.Fire(ctx, DeploymentApprovals(ws), deploymentMachine, aims.Firing[DeploymentApproval, DeploymentEvent]{
+		ID: id, Actor: actor, Event: aims.ApprovalApprove,
+		Change: func(d *DeploymentApproval) error { d.ApprovedBy = actor; return nil }})
+}
 
 // DeploymentWorkflow returns the workflow of [DeploymentApproval], the
 // approval shape of [aims.ApprovalSpec]: draft -submit-> in-review
 // -approve-> approved -supersede-> superseded, in-review -reject-> draft.
-// Reviewers hold the approver or top management role and are never the
-// requester.
+// Reviewers hold the approver or top management role, are never the
+// requester, and record themselves in ApprovedBy ([ApproveDeployment]
+// does it).
 func DeploymentWorkflow() *aims.Machine[DeploymentApproval, DeploymentState, DeploymentEvent] {
 	return deploymentMachine
 }

@@ -51,7 +51,8 @@ func TestChangeWorkflow(t *testing.T) {
 		{"cannot complete a planned change", "dana", lifecycle.ChangeComplete, nil, aims.ErrTransitionDenied, []string{"transition"}, lifecycle.ChangePlanned},
 		{"requester may not approve, role or not", "raj", lifecycle.ChangeApprove, approveAs("raj"), aims.ErrForbidden, []string{lifecycle.DutyApproverIsNotRequester}, lifecycle.ChangePlanned},
 		{"no role", "dana", lifecycle.ChangeApprove, approveAs("dana"), aims.ErrForbidden, []string{"role"}, lifecycle.ChangePlanned},
-		{"approver must be recorded", "mia", lifecycle.ChangeApprove, nil, aims.ErrTransitionDenied, []string{lifecycle.GuardApproverRecorded}, lifecycle.ChangePlanned},
+		{"approver must be recorded", "mia", lifecycle.ChangeApprove, nil, aims.ErrForbidden, []string{lifecycle.DutyApproverRecorded}, lifecycle.ChangePlanned},
+		{"approver must be the actor", "mia", lifecycle.ChangeApprove, approveAs("top"), aims.ErrForbidden, []string{lifecycle.DutyApproverRecorded}, lifecycle.ChangePlanned},
 		{"approver approves", "mia", lifecycle.ChangeApprove, approveAs("mia"), nil, nil, lifecycle.ChangeApproved},
 		{"completion needs an outcome", "dana", lifecycle.ChangeComplete, nil, aims.ErrTransitionDenied, []string{lifecycle.GuardOutcomeRecorded}, lifecycle.ChangeApproved},
 		{"someone else may not complete", "mia", lifecycle.ChangeComplete, func(c *lifecycle.Change) error { c.Outcome = "done"; return nil }, aims.ErrForbidden, []string{"role"}, lifecycle.ChangeApproved},
@@ -78,6 +79,30 @@ func TestChangeWorkflow(t *testing.T) {
 	}
 }
 
+func TestChangeHelpers(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	ws := newWorkspace(t, map[string][]aims.Role{"mia": {aims.RoleApprover}, "raj": {aims.RoleApprover}})
+	ch := validChange()
+	if err := aims.Start(ctx, lifecycle.Changes(ws), lifecycle.ChangeWorkflow(), "raj", ch); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lifecycle.ApproveChange(ctx, ws, "raj", ch.ID); !errors.Is(err, aims.ErrForbidden) {
+		t.Fatalf("requester ApproveChange = %v, want ErrForbidden", err)
+	}
+	got, err := lifecycle.ApproveChange(ctx, ws, "mia", ch.ID)
+	if err != nil || got.ApprovedBy != "mia" || got.State != string(lifecycle.ChangeApproved) {
+		t.Fatalf("ApproveChange = %+v, %v", got, err)
+	}
+	if _, err := lifecycle.CompleteChange(ctx, ws, "dana", ch.ID, " "); !errors.Is(err, aims.ErrTransitionDenied) {
+		t.Fatalf("CompleteChange without outcome = %v, want ErrTransitionDenied", err)
+	}
+	got, err = lifecycle.CompleteChange(ctx, ws, "dana", ch.ID, "retrained")
+	if err != nil || got.Outcome != "retrained" || got.State != string(lifecycle.ChangeDone) {
+		t.Fatalf("CompleteChange = %+v, %v", got, err)
+	}
+}
+
 func TestDeploymentWorkflow(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -98,7 +123,11 @@ func TestDeploymentWorkflow(t *testing.T) {
 	if !errors.Is(err, aims.ErrForbidden) || !slices.Contains(unmetRules(err), aims.DutyReviewerIsNotAuthor) {
 		t.Fatalf("requester approving = %v, want the reviewer-is-not-author duty", err)
 	}
-	if err := fire("mia", aims.ApprovalApprove, func(x *lifecycle.DeploymentApproval) error { x.ApprovedBy = "mia"; return nil }); err != nil {
+	err = fire("mia", aims.ApprovalApprove, func(x *lifecycle.DeploymentApproval) error { x.ApprovedBy = "someone"; return nil })
+	if !errors.Is(err, aims.ErrForbidden) || !slices.Contains(unmetRules(err), lifecycle.DutyApproverRecorded) {
+		t.Fatalf("approving in another's name = %v, want the approver-recorded duty", err)
+	}
+	if _, err := lifecycle.ApproveDeployment(ctx, ws, "mia", d.ID); err != nil {
 		t.Fatal(err)
 	}
 	got, err := c.Get(ctx, d.ID)
