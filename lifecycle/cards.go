@@ -119,29 +119,47 @@ func cutLine(b []byte) (line, rest []byte, ok bool) {
 
 // CardResult is one evaluation result of a model card's model-index.
 type CardResult struct {
-	TaskType, TaskName                  string
-	Dataset, DatasetType, Config, Split string
-	Metrics                             []CardMetric
+	// TaskType and TaskName are task.type and task.name.
+	TaskType string
+	TaskName string
+	// Dataset, DatasetType, Config and Split are dataset.name,
+	// dataset.type, dataset.config and dataset.split.
+	Dataset     string
+	DatasetType string
+	Config      string
+	Split       string
+	// Metrics are the metrics reported.
+	Metrics []CardMetric
 }
 
 // CardMetric is one metric of a [CardResult].
 type CardMetric struct {
-	Type, Name string
-	Value      float64
+	// Type is the metric's id, e.g. "accuracy"; Name its display name.
+	Type string
+	Name string
+	// Value is the reported value; a quoted number is read as a number.
+	Value float64
 }
 
 // ModelCard is the metadata of a Hugging Face Hub model card that the
-// import uses; other fields are ignored.
+// import uses; other fields are ignored. Fields the Hub allows as a
+// string or a list (language, tags, datasets, base_model) are lists.
 type ModelCard struct {
-	Name        string // model-index[0].name
-	License     string
-	Languages   []string
-	Tags        []string
-	Datasets    []string
-	Metrics     []string
-	BaseModels  []string
+	// Name is model-index[0].name.
+	Name string
+	// License is license; a list is joined with ", ".
+	License string
+	// Languages, Tags, Datasets, Metrics and BaseModels are language,
+	// tags, datasets, metrics and base_model.
+	Languages  []string
+	Tags       []string
+	Datasets   []string
+	Metrics    []string
+	BaseModels []string
+	// PipelineTag is pipeline_tag.
 	PipelineTag string
-	Results     []CardResult
+	// Results are the results of every model-index entry.
+	Results []CardResult
 }
 
 // ParseModelCard reads a model card's YAML metadata, refusing a file
@@ -217,7 +235,9 @@ func ParseModelCard(r io.Reader, max int) (*ModelCard, string, error) {
 }
 
 // DatasetCard is the metadata of a Hugging Face Hub dataset card that the
-// import uses; other fields are ignored.
+// import uses; other fields are ignored. Each field is the card field of
+// the same name in snake case (pretty_name, task_categories...); License
+// joins a list with ", ".
 type DatasetCard struct {
 	PrettyName          string
 	License             string
@@ -233,8 +253,11 @@ type DatasetCard struct {
 
 // CardConfig is one entry of a dataset card's configs.
 type CardConfig struct {
-	Name   string
-	Splits []string // "split: path", in order
+	// Name is config_name.
+	Name string
+	// Splits lists data_files as "split: path, path", in order; a plain
+	// string of data files is the train split.
+	Splits []string
 }
 
 // ParseDatasetCard reads a dataset card's YAML metadata, as
@@ -316,7 +339,9 @@ type ModelCardImport struct {
 // its metadata is bounded before the YAML parser sees it. Every record is
 // built and validated before the first is written, so a malformed card
 // writes nothing; a store failure part-way leaves the records already
-// written, each journaled.
+// written, each journaled. Like the collections it writes through, it
+// does not consult the workspace's Authorizer: the caller checks the
+// actor's authority first.
 func ImportModelCard(ctx context.Context, ws *aims.Workspace, actor, systemID string, r io.Reader, opts *ImportOptions) (*ModelCardImport, error) {
 	o := opts.orDefault()
 	card, sum, err := ParseModelCard(r, o.MaxBytes)
