@@ -337,9 +337,10 @@ type ModelCardImport struct {
 //
 // The file is refused, before parsing, when larger than opts.MaxBytes;
 // its metadata is bounded before the YAML parser sees it. Every record is
-// built and validated before the first is written, so a malformed card
-// writes nothing; a store failure part-way leaves the records already
-// written, each journaled. Like the collections it writes through, it
+// built and validated before any is written, and all are written in one
+// commit with a "create" journal entry each: a malformed card writes
+// nothing, and on a store that applies batches atomically
+// ([aims.Transactor]) neither does a failed write. Like the collections it writes through, it
 // does not consult the workspace's Authorizer: the caller checks the
 // actor's authority first.
 func ImportModelCard(ctx context.Context, ws *aims.Workspace, actor, systemID string, r io.Reader, opts *ImportOptions) (*ModelCardImport, error) {
@@ -352,18 +353,15 @@ func ImportModelCard(ctx context.Context, ws *aims.Workspace, actor, systemID st
 	if err != nil {
 		return nil, aims.E("import model card", KindTechnicalDoc, "", err)
 	}
-	if err := TechnicalDocs(ws).Create(ctx, actor, out.TechnicalDoc); err != nil {
-		return nil, err
-	}
+	docs := []creation{{KindTechnicalDoc, out.TechnicalDoc}}
 	for _, v := range out.Verifications {
-		if err := Verifications(ws).Create(ctx, actor, v); err != nil {
-			return nil, err
-		}
+		docs = append(docs, creation{KindVerification, v})
 	}
 	for _, q := range out.Requirements {
-		if err := Requirements(ws).Create(ctx, actor, q); err != nil {
-			return nil, err
-		}
+		docs = append(docs, creation{KindRequirement, q})
+	}
+	if err := createAll(ctx, ws, "import model card", actor, docs); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -447,7 +445,7 @@ func ImportDatasetCard(ctx context.Context, ws *aims.Workspace, actor, systemID 
 	if err != nil {
 		return nil, aims.E("import dataset card", KindDataset, "", err)
 	}
-	if err := Datasets(ws).Create(ctx, actor, d); err != nil {
+	if err := createAll(ctx, ws, "import dataset card", actor, []creation{{KindDataset, d}}); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -200,3 +200,53 @@ func TestImportRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestImportJournaledAndAtomic: an import writes a "create" entry per
+// record that Workspace.Verify accepts, and a conflict on its last record
+// writes none of them.
+func TestImportJournaledAndAtomic(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	data, _ := readCard(t, "credit-scorer-model.md")
+
+	ws := newWorkspace(t, nil)
+	got, err := lifecycle.ImportModelCard(ctx, ws, "importer", "credit-scorer", bytes.NewReader(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ws.Verify(ctx)
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	if rep.Records != 5 || rep.Entries != 5 {
+		t.Errorf("Verify = %+v, want 5 records and 5 entries", rep)
+	}
+	back, err := lifecycle.Verifications(ws).Get(ctx, got.Verifications[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(got.Verifications[1], back); diff != "" {
+		t.Errorf("returned and stored verification differ (-returned +stored):\n%s", diff)
+	}
+	if back.CreatedBy != "importer" || !back.CreatedAt.Equal(t0) || back.Version != 1 || back.Kind != lifecycle.KindVerification {
+		t.Errorf("header %+v", back.Meta)
+	}
+
+	// The sequential ids of newWorkspace make the fifth record
+	// "ai-requirement-5": taking it first makes the import conflict.
+	ws = newWorkspace(t, nil)
+	taken := validRequirement()
+	taken.ID = "ai-requirement-5"
+	if err := lifecycle.Requirements(ws).Create(ctx, "someone", taken); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lifecycle.ImportModelCard(ctx, ws, "importer", "credit-scorer", bytes.NewReader(data), nil); !errors.Is(err, aims.ErrConflict) {
+		t.Fatalf("import over a taken id = %v, want ErrConflict", err)
+	}
+	if docs, err := lifecycle.TechnicalDocs(ws).All(ctx, nil); err != nil || len(docs) != 0 {
+		t.Errorf("technical docs after a failed import: %d, %v; want none", len(docs), err)
+	}
+	if reqs, err := lifecycle.Requirements(ws).All(ctx, nil); err != nil || len(reqs) != 1 {
+		t.Errorf("requirements after a failed import: %d, %v; want the one taken", len(reqs), err)
+	}
+}
