@@ -130,6 +130,8 @@ type CardResult struct {
 	Split       string
 	// Metrics are the metrics reported.
 	Metrics []CardMetric
+
+	path string // "model-index[i].results[j]", for problems
 }
 
 // CardMetric is one metric of a [CardResult].
@@ -200,7 +202,7 @@ func ParseModelCard(r io.Reader, max int) (*ModelCard, string, error) {
 		}
 		for j, res := range f.list(model, mp, "results") {
 			rp := fmt.Sprintf("%s.results[%d]", mp, j)
-			var cr CardResult
+			cr := CardResult{path: rp}
 			if task := f.obj(res, rp, "task"); task != nil {
 				cr.TaskType, cr.TaskName = f.str(task, rp+".task", "type"), f.str(task, rp+".task", "name")
 			}
@@ -224,6 +226,10 @@ func ParseModelCard(r io.Reader, max int) (*ModelCard, string, error) {
 				}
 				cm.Value, _ = f.num(mt, kp, "value")
 				cr.Metrics = append(cr.Metrics, cm)
+			}
+			if len(c.Results) == maxItems {
+				f.p.Addf("model-index", "must hold at most %d results in all", maxItems)
+				break
 			}
 			c.Results = append(c.Results, cr)
 		}
@@ -399,8 +405,17 @@ func modelRecords(card *ModelCard, sum, systemID string, o ImportOptions) (*Mode
 				v.Criteria += " (" + res.Split + " split)"
 			}
 		}
-		for _, m := range res.Metrics {
+		names := map[string]bool{}
+		for k, m := range res.Metrics {
 			r := Metric{Name: firstOf(m.Name, m.Type), Value: m.Value}
+			if names[r.Name] && m.Name != "" && m.Type != "" {
+				r.Name = m.Name + " (" + m.Type + ")"
+			}
+			if names[r.Name] {
+				p.Addf(fmt.Sprintf("%s.metrics[%d]", res.path, k), "duplicate metric %q in one result", clip(r.Name))
+				continue
+			}
+			names[r.Name] = true
 			if th, ok := o.Thresholds[m.Type]; ok {
 				r.Threshold, r.Direction = &th.Value, th.Direction
 			}
