@@ -2,6 +2,7 @@ package lifecycle_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -53,6 +54,46 @@ func FuzzParseDatasetCard(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if _, _, err := lifecycle.ParseDatasetCard(bytes.NewReader(data), 64<<10); err != nil && !errors.Is(err, aims.ErrInvalid) {
 			t.Fatalf("error %v (%T) does not match ErrInvalid", err, err)
+		}
+	})
+}
+
+// FuzzImportModelCard: a whole import either refuses the card with an
+// error matching ErrInvalid, writing nothing, or stores records that
+// decode strictly and that Workspace.Verify accepts.
+func FuzzImportModelCard(f *testing.F) {
+	seedCards(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ctx := t.Context()
+		ws := newWorkspace(t, nil)
+		got, err := lifecycle.ImportModelCard(ctx, ws, "importer", "sys", bytes.NewReader(data), &lifecycle.ImportOptions{MaxBytes: 64 << 10})
+		if err != nil {
+			if !errors.Is(err, aims.ErrInvalid) {
+				t.Fatalf("error %v (%T) does not match ErrInvalid", err, err)
+			}
+			if docs, _ := lifecycle.TechnicalDocs(ws).All(ctx, nil); len(docs) != 0 {
+				t.Fatal("a refused card wrote records")
+			}
+			return
+		}
+		if _, err := ws.Verify(ctx); err != nil {
+			t.Fatalf("Verify after import: %v", err)
+		}
+		for _, v := range got.Verifications {
+			data, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := aims.Decode[lifecycle.Verification](data); err != nil {
+				t.Fatalf("imported verification does not decode strictly: %v\n%s", err, data)
+			}
+		}
+		doc, err := json.Marshal(got.TechnicalDoc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := aims.Decode[lifecycle.TechnicalDoc](doc); err != nil {
+			t.Fatalf("imported technical doc does not decode strictly: %v\n%s", err, doc)
 		}
 	})
 }

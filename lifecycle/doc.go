@@ -19,12 +19,14 @@
 //
 // # Workflows
 //
-// Three kinds move through workflows, fired with [aims.Fire]:
-// [ChangeWorkflow] (planned, approved, done; the approver is never the
-// requester), [DeploymentWorkflow] (the approval shape; the requester
-// never approves) and [ConcernWorkflow] (reported, triaged,
-// investigated, closed; a concern may be anonymous and its reporter is
-// never indexed).
+// Three kinds move through workflows, started with [aims.Start] and
+// fired with [aims.Fire]: [ChangeWorkflow] (planned, approved, done; the
+// approver is never the requester), [DeploymentWorkflow] (the approval
+// shape; the requester never approves) and [ConcernWorkflow] (reported,
+// triaged, investigated, closed; a concern may be anonymous and its
+// reporter is never indexed). An approval records the approving actor:
+// [ApproveChange], [CompleteChange] and [ApproveDeployment] fire with the
+// right data.
 //
 // # Evidence
 //
@@ -34,6 +36,12 @@
 // # Importing model and dataset cards
 //
 // [ImportModelCard] and [ImportDatasetCard] read the YAML metadata of a
-// Hugging Face Hub README.md and create the records it supports, each
-// noting the SHA-256 of the file it came from.
+// Hugging Face Hub README.md and create the records it supports in one
+// commit, each noting the SHA-256 of the file it came from. The file is
+// bounded before it is read in full ([MaxCardBytes]) and its metadata
+// before the YAML parser sees it ([MaxFrontMatterBytes]); a malformed
+// card is refused with the card field named, such as
+// "model-index[0].results[0].metrics[1].value: must be a number".
+// [ParseModelCard] and [ParseDatasetCard] read a card without storing
+// anything.
 package lifecycle
