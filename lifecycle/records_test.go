@@ -247,6 +247,26 @@ func TestValidate(t *testing.T) {
 			{Path: "controls[1]", Rule: `must be an Annex A control id such as A.10.3, got "B.1.2"`},
 			{Path: "controls[2]", Rule: `must be an Annex A control id such as A.10.3, got "A..1"`},
 			{Path: "controls[3]", Rule: `must be an Annex A control id such as A.10.3, got "A.10.3."`}}},
+		{"header and lengths", func() aims.Document {
+			a := validAwareness()
+			a.ID, a.Version, a.SchemaVersion = "bad\nid", -1, -2
+			a.Topic = strings.Repeat("t", 301)
+			a.Method = "x\x00"
+			return a
+		}(), []aims.Problem{
+			{Path: "id", Rule: `must be a record id of 1-200 printable bytes, got "bad\nid"`},
+			{Path: "version", Rule: "must not be negative, got -1"},
+			{Path: "schemaVersion", Rule: "must not be negative, got -2"},
+			{Path: "topic", Rule: "must be at most 300 bytes, got 301"},
+			{Path: "method", Rule: "must not contain a control character (U+0000 at offset 1)"}}},
+		{"long text and long ids clipped", func() aims.Document {
+			r := validResource()
+			r.Description = strings.Repeat("d", 10_001)
+			r.System = strings.Repeat("é", 150)
+			return r
+		}(), []aims.Problem{
+			{Path: "system", Rule: `must be the id of an AI system, got "` + strings.Repeat("é", 32) + `..."`},
+			{Path: "description", Rule: "must be at most 10000 bytes, got 10001"}}},
 		{"kind of another record", func() aims.Document {
 			p := validParty()
 			p.Meta.Kind = "risk"
@@ -322,6 +342,9 @@ func TestDatasetQualityMet(t *testing.T) {
 	ok, miss := d.QualityMet()
 	if ok || !cmp.Equal(miss, []string{"label noise"}) {
 		t.Errorf("QualityMet = %v, %v; want false, [label noise]", ok, miss)
+	}
+	if (lifecycle.Metric{Name: "rows", Value: 1e6}).Met() {
+		t.Error("a metric without a threshold counts as met")
 	}
 	if d.Attributes()["qualityMet"] != "false" {
 		t.Errorf("qualityMet attribute = %q", d.Attributes()["qualityMet"])
