@@ -75,26 +75,26 @@ func (o *ImportOptions) orDefault() ImportOptions {
 	return d
 }
 
-// readCard reads at most max bytes of r, refusing more before any
+// readCard reads at most limit bytes of r, refusing more before any
 // parsing, and returns the YAML front matter and the file's SHA-256.
-func readCard(r io.Reader, max int) (front []byte, sum string, err error) {
-	data, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
+func readCard(r io.Reader, limit int) (front []byte, sum string, err error) {
+	data, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	if err != nil {
 		return nil, "", err
 	}
-	if len(data) > max {
-		return nil, "", aims.Invalid("", fmt.Sprintf("card is more than %d bytes, the limit", max))
+	if len(data) > limit {
+		return nil, "", aims.Invalid("", fmt.Sprintf("card is more than %d bytes, the limit", limit))
 	}
 	h := sha256.Sum256(data)
 	sum = hex.EncodeToString(h[:])
 	body := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	first, rest, ok := cutLine(body)
-	if !ok || strings.TrimRight(string(first), " \t") != "---" {
+	if !ok || string(bytes.TrimRight(first, " \t")) != "---" {
 		return nil, "", aims.Invalid("", "card has no YAML metadata: its first line must be ---")
 	}
 	for off := 0; len(rest) > 0; {
 		line, next, _ := cutLine(rest[off:])
-		if strings.TrimRight(string(line), " \t") == "---" {
+		if string(bytes.TrimRight(line, " \t")) == "---" {
 			return rest[:off], sum, nil
 		}
 		off = len(rest) - len(next)
@@ -165,15 +165,15 @@ type ModelCard struct {
 }
 
 // ParseModelCard reads a model card's YAML metadata, refusing a file
-// larger than max bytes (0: [MaxCardBytes]) before parsing it. It returns
+// larger than limit bytes (0: [MaxCardBytes]) before parsing it. It returns
 // the metadata and the file's hex SHA-256; a field of the wrong shape is
 // a [*aims.ValidationError] naming it, such as
 // "model-index[0].results[1].metrics[0].value: must be a number".
-func ParseModelCard(r io.Reader, max int) (*ModelCard, string, error) {
-	if max <= 0 {
-		max = MaxCardBytes
+func ParseModelCard(r io.Reader, limit int) (*ModelCard, string, error) {
+	if limit <= 0 {
+		limit = MaxCardBytes
 	}
-	front, sum, err := readCard(r, max)
+	front, sum, err := readCard(r, limit)
 	if err != nil {
 		return nil, "", err
 	}
@@ -268,11 +268,11 @@ type CardConfig struct {
 
 // ParseDatasetCard reads a dataset card's YAML metadata, as
 // [ParseModelCard] does a model card's.
-func ParseDatasetCard(r io.Reader, max int) (*DatasetCard, string, error) {
-	if max <= 0 {
-		max = MaxCardBytes
+func ParseDatasetCard(r io.Reader, limit int) (*DatasetCard, string, error) {
+	if limit <= 0 {
+		limit = MaxCardBytes
 	}
-	front, sum, err := readCard(r, max)
+	front, sum, err := readCard(r, limit)
 	if err != nil {
 		return nil, "", err
 	}
