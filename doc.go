@@ -36,9 +36,9 @@
 //     Constructors take what is required positionally and an options
 //     pointer whose zero value means the defaults.
 //   - Methods that act for someone take (ctx, actor, ids..., input): the
-//     context first, then who acts, then what is acted on. (The risk
-//     register's lifecycle methods still take the risk id before the actor;
-//     they move to this order with the next major version.)
+//     context first, then who acts, then what is acted on; the same order
+//     in every package (risk.Register's lifecycle methods, the Actions
+//     methods listing the events an actor may fire, aims.Actions).
 //   - Errors are values to branch on with errors.Is: aims.ErrNotFound,
 //     ErrConflict, ErrForbidden, ErrInvalid (an *aims.ValidationError
 //     listing every problem with its field path), ErrTransitionDenied (an

@@ -258,7 +258,7 @@ func (pl *planner) risks(ctx context.Context) error {
 			in := *want.Inherent
 			c.Steps = append(c.Steps, "assess inherent as "+owner)
 			steps = append(steps, func(ctx context.Context) error {
-				_, err := reg.Assess(ctx, want.ID, owner, risk.StageInherent, in.Assessment, in.Note)
+				_, err := reg.Assess(ctx, owner, want.ID, risk.StageInherent, in.Assessment, in.Note)
 				return err
 			})
 		} else if want.Inherent == nil && have.Inherent != nil {
@@ -276,7 +276,7 @@ func (pl *planner) risks(ctx context.Context) error {
 				}
 				e := ev.ev
 				c.Steps = append(c.Steps, string(e)+" as "+owner)
-				steps = append(steps, func(ctx context.Context) error { _, err := reg.Fire(ctx, want.ID, owner, e, nil); return err })
+				steps = append(steps, func(ctx context.Context) error { _, err := reg.Fire(ctx, owner, want.ID, e, nil); return err })
 				state = ev.to
 			}
 		}
@@ -290,7 +290,7 @@ func (pl *planner) risks(ctx context.Context) error {
 				return err
 			}
 			c.Steps = append(c.Steps, "treat as "+owner)
-			steps = append(steps, func(ctx context.Context) error { _, err := reg.Treat(ctx, want.ID, owner, *t); return err })
+			steps = append(steps, func(ctx context.Context) error { _, err := reg.Treat(ctx, owner, want.ID, *t); return err })
 			state = risk.StateTreatmentPlanned
 		} else if want.Treatment == nil && have.Treatment != nil {
 			pl.problems.Addf(path+".treatment", "risk %s has a treatment plan: a plan cannot be removed, only revised", want.ID)
@@ -304,7 +304,7 @@ func (pl *planner) risks(ctx context.Context) error {
 			res := *want.Residual
 			c.Steps = append(c.Steps, "assess residual as "+owner)
 			steps = append(steps, func(ctx context.Context) error {
-				_, err := reg.Assess(ctx, want.ID, owner, risk.StageResidual, res.Assessment, res.Note)
+				_, err := reg.Assess(ctx, owner, want.ID, risk.StageResidual, res.Assessment, res.Note)
 				return err
 			})
 		} else if want.Residual == nil && have.Residual != nil {
@@ -336,7 +336,7 @@ func (pl *planner) risks(ctx context.Context) error {
 		case st == risk.StateMonitoring:
 			pl.add(Change{Kind: risk.Kind, ID: id, Action: ActionRetire, Steps: []string{"close as " + actor},
 				run: func(ctx context.Context) error {
-					_, err := reg.Close(ctx, id, actor, "no longer in the AIMS manifest")
+					_, err := reg.Close(ctx, actor, id, "no longer in the AIMS manifest")
 					return err
 				}})
 		default:

@@ -96,13 +96,13 @@ func TestCustomScorerEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := a.Risks().Assess(ctx, "r1", "alice", risk.StageInherent, fair(4, 0.25, 200_000), "incident data 2024-2026"); err != nil {
+	if _, err := a.Risks().Assess(ctx, "alice", "r1", risk.StageInherent, fair(4, 0.25, 200_000), "incident data 2024-2026"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Risks().Assess(ctx, "r2", "alice", risk.StageInherent, fair(1, 0.5, 20), ""); err != nil {
+	if _, err := a.Risks().Assess(ctx, "alice", "r2", risk.StageInherent, fair(1, 0.5, 20), ""); err != nil {
 		t.Fatal(err)
 	}
-	_, err = a.Risks().Assess(ctx, "r2", "alice", risk.StageInherent, fair(1, 2, 20), "")
+	_, err = a.Risks().Assess(ctx, "alice", "r2", risk.StageInherent, fair(1, 2, 20), "")
 	if !strings.Contains(fmt.Sprint(err), "factors.vulnerability: must be between 0 and 1, got 2") {
 		t.Errorf("Assess with vulnerability 2 = %v, want the input's path and rule", err)
 	}

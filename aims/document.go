@@ -525,8 +525,8 @@ func (ds *Documents) Revise(ctx context.Context, actor, id string) (*DocumentedI
 
 // Actions returns the events actor may fire now on document id, in
 // workflow order: a UI's buttons.
-func (ds *Documents) Actions(ctx context.Context, id, actor string) ([]DocEvent, error) {
-	return Actions(ctx, ds.c, documentMachine, id, actor)
+func (ds *Documents) Actions(ctx context.Context, actor, id string) ([]DocEvent, error) {
+	return Actions(ctx, ds.c, documentMachine, actor, id)
 }
 
 // AIPolicy returns the AI policy in force: the highest published revision

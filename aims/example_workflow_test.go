@@ -69,7 +69,7 @@ func Example_workflow() {
 		fmt.Println("  ", te.Unmet[0].Rule)
 	}
 
-	actions, _ := aims.Actions(ctx, policies, policyFlow, p.ID, "ben")
+	actions, _ := aims.Actions(ctx, policies, policyFlow, "ben", p.ID)
 	fmt.Println("ben may:", actions)
 	p, err = aims.Fire(ctx, policies, policyFlow, aims.Firing[examplePolicy, policyEvent]{ID: p.ID, Version: p.Version, Actor: "ben", Event: "approve"})
 	if err != nil {

@@ -469,7 +469,7 @@ func TestDocumentWorkflow(t *testing.T) {
 	if _, err := docs.Publish(ctx, "carl", d.ID); err != nil {
 		t.Fatal(err)
 	}
-	acts, err := docs.Actions(ctx, d.ID, "carl")
+	acts, err := docs.Actions(ctx, "carl", d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -708,7 +708,7 @@ func Start[T any, P Doc[T], S, E ~string](ctx context.Context, c *Collection[T, 
 // in table order: it loads the record, then asks [Machine.Available]. A
 // record m must not move (undeclared state, another workflow) is an error,
 // as is an authorizer that cannot decide.
-func Actions[T any, P Doc[T], S, E ~string](ctx context.Context, c *Collection[T, P], m *Machine[T, S, E], id, actor string) ([]E, error) {
+func Actions[T any, P Doc[T], S, E ~string](ctx context.Context, c *Collection[T, P], m *Machine[T, S, E], actor, id string) ([]E, error) {
 	if !ValidName(actor) {
 		return nil, opError("actions", c.Kind(), id, Invalid("actor", "is required"))
 	}

@@ -246,7 +246,7 @@ func TestFireProperties(t *testing.T) {
 					want = append(want, e)
 				}
 			}
-			got, err := aims.Actions(ctx, crs, crMachine, "cr-1", actor)
+			got, err := aims.Actions(ctx, crs, crMachine, actor, "cr-1")
 			if err != nil {
 				t.Fatalf("step %d: Actions: %v", i, err)
 			}

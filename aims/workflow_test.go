@@ -651,7 +651,7 @@ func TestFireEndToEnd(t *testing.T) {
 		t.Errorf("Verify checked %d entries, want %d", rep.Entries, len(wfRoles)+1+len(steps))
 	}
 	// Terminal: nothing more can happen.
-	if evs, err := Actions(ctx, f.docs, wfDocMachine, f.id, "dave"); err != nil || len(evs) != 0 {
+	if evs, err := Actions(ctx, f.docs, wfDocMachine, "dave", f.id); err != nil || len(evs) != 0 {
 		t.Errorf("Actions on a withdrawn record = %v, %v; want none", evs, err)
 	}
 }
@@ -773,7 +773,7 @@ func TestFireUndeclaredStateNamesVersions(t *testing.T) {
 	if diff := cmp.Diff(want, te.Unmet); diff != "" {
 		t.Errorf("unmet (-want +got):\n%s", diff)
 	}
-	if _, err := Actions(t.Context(), f.docs, wfDocMachine, f.id, "alice"); !errors.Is(err, ErrTransitionDenied) {
+	if _, err := Actions(t.Context(), f.docs, wfDocMachine, "alice", f.id); !errors.Is(err, ErrTransitionDenied) {
 		t.Errorf("Actions on an undeclared state = %v, want ErrTransitionDenied", err)
 	}
 }
@@ -865,7 +865,7 @@ func TestActions(t *testing.T) {
 		{"mallory", nil},
 	}
 	for _, tt := range tests {
-		got, err := Actions(ctx, f.docs, wfDocMachine, f.id, tt.actor)
+		got, err := Actions(ctx, f.docs, wfDocMachine, tt.actor, f.id)
 		if err != nil {
 			t.Fatalf("Actions(%s): %v", tt.actor, err)
 		}
@@ -873,13 +873,13 @@ func TestActions(t *testing.T) {
 			t.Errorf("Actions(%s) (-want +got):\n%s", tt.actor, diff)
 		}
 	}
-	if _, err := Actions(ctx, f.docs, wfDocMachine, "document-404", "bob"); !errors.Is(err, ErrNotFound) {
+	if _, err := Actions(ctx, f.docs, wfDocMachine, "bob", "document-404"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Actions on a missing record = %v, want ErrNotFound", err)
 	}
 	// An authorizer that cannot decide is reported, not hidden.
 	outage := errors.New("directory unreachable")
 	ws, _ := NewWorkspace(f.ws.Store(), "acme", &Options{Authorizer: AuthorizerFunc(func(context.Context, string, []Role) error { return outage })})
-	if _, err := Actions(ctx, NewCollection[wfDoc](ws, "document", 1), wfDocMachine, f.id, "bob"); !errors.Is(err, outage) {
+	if _, err := Actions(ctx, NewCollection[wfDoc](ws, "document", 1), wfDocMachine, "bob", f.id); !errors.Is(err, outage) {
 		t.Errorf("Actions with a failing authorizer = %v, want the failure", err)
 	}
 }

@@ -355,8 +355,8 @@ func (s *Audits) Cancel(ctx context.Context, actor, id string) (*Audit, error) {
 }
 
 // Actions lists the events actor may fire now on audit id.
-func (s *Audits) Actions(ctx context.Context, id, actor string) ([]AuditEvent, error) {
-	return aims.Actions(ctx, s.c, auditWorkflow, id, actor)
+func (s *Audits) Actions(ctx context.Context, actor, id string) ([]AuditEvent, error) {
+	return aims.Actions(ctx, s.c, auditWorkflow, actor, id)
 }
 
 // fieldwork loads audit id and checks that actor may record in it on ref.

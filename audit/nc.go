@@ -435,8 +435,8 @@ func (r *Nonconformities) Close(ctx context.Context, actor, id string) (*Nonconf
 }
 
 // Actions lists the events actor may fire now on id.
-func (r *Nonconformities) Actions(ctx context.Context, id, actor string) ([]NCEvent, error) {
-	return aims.Actions(ctx, r.c, ncWorkflow, id, actor)
+func (r *Nonconformities) Actions(ctx context.Context, actor, id string) ([]NCEvent, error) {
+	return aims.Actions(ctx, r.c, ncWorkflow, actor, id)
 }
 
 // All returns every record of type t ("" for both), by id.

@@ -49,7 +49,7 @@ func TestNonconformityLifecycle(t *testing.T) {
 	assign(t, ws, "dev2", aims.RoleAIMSManager)
 	_, err := r.Verify(ctx, "dev", n.ID, true, "cards present for all models")
 	wantErr(t, err, aims.ErrForbidden)
-	evs := must[[]audit.NCEvent](t)(r.Actions(ctx, n.ID, "aud2"))
+	evs := must[[]audit.NCEvent](t)(r.Actions(ctx, "aud2", n.ID))
 	if diff := cmp.Diff([]audit.NCEvent{audit.EventVerify, audit.EventIneffective}, evs); diff != "" {
 		t.Errorf("Actions for auditor (-want +got):\n%s", diff)
 	}

@@ -530,8 +530,8 @@ func (s *Service) Current(ctx context.Context, system string) (*Assessment, erro
 }
 
 // Actions lists the events actor may fire on the assessment now.
-func (s *Service) Actions(ctx context.Context, id, actor string) ([]Event, error) {
-	return aims.Actions(ctx, s.assessments, s.machine, id, actor)
+func (s *Service) Actions(ctx context.Context, actor, id string) ([]Event, error) {
+	return aims.Actions(ctx, s.assessments, s.machine, actor, id)
 }
 
 // AboveThreshold reports whether a scored harm is at or above the band

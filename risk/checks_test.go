@@ -53,17 +53,17 @@ func (f *fixture) treatedAccepted(t testing.TB) {
 	ctx := context.Background()
 	must := okRisk(t)
 	f.analysed(t, injectionRisk(), 4, 3)
-	must(f.reg.Fire(ctx, "risk-2", alice, EventEvaluate, nil))
-	must(f.reg.Treat(ctx, "risk-2", alice, Treatment{
+	must(f.reg.Fire(ctx, alice, "risk-2", EventEvaluate, nil))
+	must(f.reg.Treat(ctx, alice, "risk-2", Treatment{
 		Options:   []Option{OptionChangeLikelihood},
 		Rationale: "Restrict the assistant's API scope.",
 		Controls:  []ControlChoice{{ID: "A.6.2.6"}},
 		Actions:   []Action{{ID: "act-1", Title: "Read-only CRM scope", Owner: "frank", Due: t0.AddDate(0, 0, 7)}},
 	}))
-	must(f.reg.CompleteAction(ctx, "risk-2", "frank", "act-1"))
-	must(f.reg.Assess(ctx, "risk-2", alice, StageResidual, Assessment{Likelihood: 2, Consequence: 3}, "scope limited"))
-	must(f.reg.Fire(ctx, "risk-2", alice, EventCompleteTreatment, nil))
-	must(f.reg.Accept(ctx, "risk-2", bob, "Residual risk reviewed by the AI governance board.", time.Time{}))
+	must(f.reg.CompleteAction(ctx, "frank", "risk-2", "act-1"))
+	must(f.reg.Assess(ctx, alice, "risk-2", StageResidual, Assessment{Likelihood: 2, Consequence: 3}, "scope limited"))
+	must(f.reg.Fire(ctx, alice, "risk-2", EventCompleteTreatment, nil))
+	must(f.reg.Accept(ctx, bob, "risk-2", "Residual risk reviewed by the AI governance board.", time.Time{}))
 }
 
 // acceptedLow adds the theft risk, rated low, accepted by its owner
@@ -73,8 +73,8 @@ func (f *fixture) acceptedLow(t testing.TB) {
 	ctx := context.Background()
 	must := okRisk(t)
 	f.analysed(t, theftRisk(), 2, 2)
-	must(f.reg.Fire(ctx, "risk-4", alice, EventEvaluate, nil))
-	must(f.reg.Accept(ctx, "risk-4", alice, "Within appetite: weights are encrypted at rest.", t0.AddDate(0, 6, 0)))
+	must(f.reg.Fire(ctx, alice, "risk-4", EventEvaluate, nil))
+	must(f.reg.Accept(ctx, alice, "risk-4", "Within appetite: weights are encrypted at rest.", t0.AddDate(0, 6, 0)))
 }
 
 func TestChecksByCase(t *testing.T) {
@@ -102,8 +102,8 @@ func TestChecksByCase(t *testing.T) {
 			setup: func(t *testing.T, f *fixture) {
 				f.acceptedLow(t)
 				must := okRisk(t)
-				must(f.reg.Fire(t.Context(), "risk-4", alice, EventMonitor, nil))
-				must(f.reg.Close(t.Context(), "risk-4", alice, "weights moved to an HSM-backed store"))
+				must(f.reg.Fire(t.Context(), alice, "risk-4", EventMonitor, nil))
+				must(f.reg.Close(t.Context(), alice, "risk-4", "weights moved to an HSM-backed store"))
 			},
 			want: map[string]checkResult{
 				CheckAssessed:         {false, noOpenRisk},
@@ -180,8 +180,8 @@ func TestChecksByCase(t *testing.T) {
 			setup: func(t *testing.T, f *fixture) {
 				must := okRisk(t)
 				f.analysed(t, injectionRisk(), 4, 3)
-				must(f.reg.Fire(t.Context(), "risk-2", alice, EventEvaluate, nil))
-				must(f.reg.Treat(t.Context(), "risk-2", alice, Treatment{
+				must(f.reg.Fire(t.Context(), alice, "risk-2", EventEvaluate, nil))
+				must(f.reg.Treat(t.Context(), alice, "risk-2", Treatment{
 					Options:   []Option{OptionChangeLikelihood},
 					Rationale: "Restrict the assistant's API scope.",
 					Controls:  []ControlChoice{{ID: "A.6.2.6"}},

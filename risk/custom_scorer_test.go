@@ -196,13 +196,13 @@ func TestCustomScorerInRegister(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := reg.Assess(ctx, "risk-1", carol, StageInherent, fairInput(4, 0.25, 200_000), "from incident data"); err != nil {
+	if _, err := reg.Assess(ctx, carol, "risk-1", StageInherent, fairInput(4, 0.25, 200_000), "from incident data"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := reg.Assess(ctx, "risk-2", carol, StageInherent, fairInput(1, 0.5, 20), ""); err != nil {
+	if _, err := reg.Assess(ctx, carol, "risk-2", StageInherent, fairInput(1, 0.5, 20), ""); err != nil {
 		t.Fatal(err)
 	}
-	_, err = reg.Assess(ctx, "risk-2", carol, StageInherent, fairInput(1, 1.5, 20), "")
+	_, err = reg.Assess(ctx, carol, "risk-2", StageInherent, fairInput(1, 1.5, 20), "")
 	if !errors.Is(err, aims.ErrInvalid) || !strings.Contains(err.Error(), "factors.vulnerability") {
 		t.Errorf("Assess with a bad input = %v, want ErrInvalid at factors.vulnerability", err)
 	}

@@ -38,13 +38,13 @@ func ExampleNewRegister() {
 	if err != nil {
 		panic(err)
 	}
-	rk, err := reg.Assess(ctx, "risk-1", "alice", risk.StageInherent, risk.Assessment{Likelihood: 4, Consequence: 4}, "")
+	rk, err := reg.Assess(ctx, "alice", "risk-1", risk.StageInherent, risk.Assessment{Likelihood: 4, Consequence: 4}, "")
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(rk.Inherent.Score.Explain())
-	_, _ = reg.Fire(ctx, "risk-1", "alice", risk.EventAnalyse, nil)
-	rk, _ = reg.Fire(ctx, "risk-1", "alice", risk.EventEvaluate, nil)
+	_, _ = reg.Fire(ctx, "alice", "risk-1", risk.EventAnalyse, nil)
+	rk, _ = reg.Fire(ctx, "alice", "risk-1", risk.EventEvaluate, nil)
 	fmt.Println(rk.State, "within appetite:", crit.WithinAppetite(rk.Inherent.Score.Level()))
 	fmt.Println("relevant controls not yet considered:", reg.Unconsidered(rk))
 	// Output:

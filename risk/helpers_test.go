@@ -146,8 +146,8 @@ func (f *fixture) analysed(t testing.TB, rk *Risk, l, c int) {
 	if err := f.reg.Add(ctx, alice, rk); err != nil {
 		t.Fatal(err)
 	}
-	must(f.reg.Assess(ctx, rk.ID, alice, StageInherent, Assessment{Likelihood: l, Consequence: c}, ""))
-	must(f.reg.Fire(ctx, rk.ID, alice, EventAnalyse, nil))
+	must(f.reg.Assess(ctx, alice, rk.ID, StageInherent, Assessment{Likelihood: l, Consequence: c}, ""))
+	must(f.reg.Fire(ctx, alice, rk.ID, EventAnalyse, nil))
 }
 
 // populate builds the register the golden files show:
@@ -164,8 +164,8 @@ func (f *fixture) populate(t testing.TB) {
 	must := okRisk(t)
 
 	f.analysed(t, biasRisk(), 4, 4)
-	must(r.Fire(ctx, "risk-1", alice, EventEvaluate, nil))
-	must(r.Treat(ctx, "risk-1", alice, Treatment{
+	must(r.Fire(ctx, alice, "risk-1", EventEvaluate, nil))
+	must(r.Treat(ctx, alice, "risk-1", Treatment{
 		Options:   []Option{OptionChangeLikelihood, OptionChangeConsequence},
 		Rationale: "Remove proxy features, test for disparate impact before each release, and let applicants ask for human review.",
 		Controls: []ControlChoice{
@@ -181,12 +181,12 @@ func (f *fixture) populate(t testing.TB) {
 		Expected: &Rating{Assessment: Assessment{Likelihood: 2, Consequence: 4}},
 	}))
 	f.clock.Set(t0.AddDate(0, 0, 10))
-	must(r.CompleteAction(ctx, "risk-1", "erin", "act-1"))
+	must(r.CompleteAction(ctx, "erin", "risk-1", "act-1"))
 
 	f.clock.Set(t0)
 	f.analysed(t, injectionRisk(), 4, 3)
-	must(r.Fire(ctx, "risk-2", alice, EventEvaluate, nil))
-	must(r.Treat(ctx, "risk-2", alice, Treatment{
+	must(r.Fire(ctx, alice, "risk-2", EventEvaluate, nil))
+	must(r.Treat(ctx, alice, "risk-2", Treatment{
 		Options:   []Option{OptionChangeLikelihood},
 		Rationale: "Separate instructions from retrieved content and restrict the assistant's API scope.",
 		Controls:  []ControlChoice{{ID: "A.6.2.6"}, {ID: "A.6.2.8"}, {ID: "A.8.2"}},
@@ -196,18 +196,18 @@ func (f *fixture) populate(t testing.TB) {
 		},
 		Actions: []Action{{ID: "act-1", Title: "Read-only CRM scope for the assistant", Owner: "frank", Due: t0.AddDate(0, 0, 7)}},
 	}))
-	must(r.CompleteAction(ctx, "risk-2", "frank", "act-1"))
-	must(r.Assess(ctx, "risk-2", alice, StageResidual, Assessment{Likelihood: 2, Consequence: 3}, "scope limited; injection still possible"))
-	must(r.Fire(ctx, "risk-2", alice, EventCompleteTreatment, nil))
-	must(r.Accept(ctx, "risk-2", bob, "Residual risk reviewed by the AI governance board; monitored monthly.", time.Time{}))
-	must(r.Fire(ctx, "risk-2", alice, EventMonitor, nil))
+	must(r.CompleteAction(ctx, "frank", "risk-2", "act-1"))
+	must(r.Assess(ctx, alice, "risk-2", StageResidual, Assessment{Likelihood: 2, Consequence: 3}, "scope limited; injection still possible"))
+	must(r.Fire(ctx, alice, "risk-2", EventCompleteTreatment, nil))
+	must(r.Accept(ctx, bob, "risk-2", "Residual risk reviewed by the AI governance board; monitored monthly.", time.Time{}))
+	must(r.Fire(ctx, alice, "risk-2", EventMonitor, nil))
 
 	f.analysed(t, driftRisk(), 3, 3)
-	must(r.Fire(ctx, "risk-3", carol, EventEvaluate, nil))
+	must(r.Fire(ctx, carol, "risk-3", EventEvaluate, nil))
 
 	f.analysed(t, theftRisk(), 2, 2)
-	must(r.Fire(ctx, "risk-4", alice, EventEvaluate, nil))
-	must(r.Accept(ctx, "risk-4", alice, "Within appetite: weights are encrypted at rest.", t0.AddDate(0, 6, 0)))
+	must(r.Fire(ctx, alice, "risk-4", EventEvaluate, nil))
+	must(r.Accept(ctx, alice, "risk-4", "Within appetite: weights are encrypted at rest.", t0.AddDate(0, 6, 0)))
 
 	if err := r.Add(ctx, alice, &Risk{Meta: aims.Meta{ID: "risk-10"}, Title: "Hallucinated policy terms in customer answers",
 		Owner: alice, Systems: []string{"support-assistant"}, Sources: []controls.RiskSource{controls.SourceTechnologyReadiness},

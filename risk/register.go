@@ -179,7 +179,7 @@ const (
 // while treatment is planned or done. A bad assessment matches
 // [aims.ErrInvalid] naming the field; a risk in the wrong state matches
 // [aims.ErrTransitionDenied].
-func (r *Register) Assess(ctx context.Context, id, actor string, stage Stage, a Assessment, note string) (*Risk, error) {
+func (r *Register) Assess(ctx context.Context, actor, id string, stage Stage, a Assessment, note string) (*Risk, error) {
 	var allowed []State
 	event := JournalAssessInherent
 	switch stage {
@@ -237,7 +237,7 @@ func (r *Register) update(ctx context.Context, id, actor, event string, allowed 
 // the expected residual assessment, if any, is scored. On an evaluated risk
 // it fires plan-treatment; on a risk whose treatment is already planned it
 // revises the plan.
-func (r *Register) Treat(ctx context.Context, id, actor string, t Treatment) (*Risk, error) {
+func (r *Register) Treat(ctx context.Context, actor, id string, t Treatment) (*Risk, error) {
 	t = cloneTreatment(t)
 	var p aims.Problems
 	for i, c := range t.Controls {
@@ -269,7 +269,7 @@ func (r *Register) Treat(ctx context.Context, id, actor string, t Treatment) (*R
 	if State(rk.State) == StateTreatmentPlanned {
 		return r.update(ctx, id, actor, JournalReviseTreatment, []State{StateTreatmentPlanned}, set)
 	}
-	return r.Fire(ctx, id, actor, EventPlanTreatment, set)
+	return r.Fire(ctx, actor, id, EventPlanTreatment, set)
 }
 
 func cloneTreatment(t Treatment) Treatment {
@@ -286,7 +286,7 @@ func cloneTreatment(t Treatment) Treatment {
 
 // CompleteAction marks action actionID of the risk's treatment plan done
 // now.
-func (r *Register) CompleteAction(ctx context.Context, id, actor, actionID string) (*Risk, error) {
+func (r *Register) CompleteAction(ctx context.Context, actor, id, actionID string) (*Risk, error) {
 	now := r.ws.Now()
 	return r.update(ctx, id, actor, JournalCompleteAction, []State{StateTreatmentPlanned}, func(rk *Risk) error {
 		if rk.Treatment != nil {
@@ -311,9 +311,9 @@ func (r *Register) CompleteAction(ctx context.Context, id, actor, actionID strin
 // (otherwise [aims.ErrForbidden]), and only within the tolerance. The next
 // review is set to nextReview, or the criteria's review interval from now
 // when zero.
-func (r *Register) Accept(ctx context.Context, id, actor, basis string, nextReview time.Time) (*Risk, error) {
+func (r *Register) Accept(ctx context.Context, actor, id, basis string, nextReview time.Time) (*Risk, error) {
 	now := r.ws.Now()
-	return r.Fire(ctx, id, actor, EventAccept, func(rk *Risk) error {
+	return r.Fire(ctx, actor, id, EventAccept, func(rk *Risk) error {
 		cur, stage := rk.Current()
 		a := &Acceptance{By: actor, At: now, Basis: strings.TrimSpace(basis), Stage: stage}
 		if cur != nil {
@@ -327,9 +327,9 @@ func (r *Register) Accept(ctx context.Context, id, actor, basis string, nextRevi
 
 // Review records a periodic review of a monitored risk, with the next
 // review date (zero: the criteria's interval from now).
-func (r *Register) Review(ctx context.Context, id, actor, note string, next time.Time) (*Risk, error) {
+func (r *Register) Review(ctx context.Context, actor, id, note string, next time.Time) (*Risk, error) {
 	now := r.ws.Now()
-	return r.Fire(ctx, id, actor, EventReview, func(rk *Risk) error {
+	return r.Fire(ctx, actor, id, EventReview, func(rk *Risk) error {
 		rk.Reviews = append(rk.Reviews, Review{At: now, By: actor, Note: note})
 		rk.NextReview = cmp.Or(next, now.Add(r.crit.ReviewInterval()))
 		return nil
@@ -339,9 +339,9 @@ func (r *Register) Review(ctx context.Context, id, actor, note string, next time
 // Reopen sends the risk back to identified after a review or an incident:
 // the acceptance no longer holds (it is kept in the reopening record) and
 // the residual rating is cleared, so the risk is assessed again.
-func (r *Register) Reopen(ctx context.Context, id, actor string, trigger Trigger, reason string) (*Risk, error) {
+func (r *Register) Reopen(ctx context.Context, actor, id string, trigger Trigger, reason string) (*Risk, error) {
 	now := r.ws.Now()
-	return r.Fire(ctx, id, actor, EventReopen, func(rk *Risk) error {
+	return r.Fire(ctx, actor, id, EventReopen, func(rk *Risk) error {
 		if !trigger.Valid() {
 			return aims.Invalid("trigger", fmt.Sprintf("must be %q or %q, got %q", TriggerReview, TriggerIncident, trigger))
 		}
@@ -353,8 +353,8 @@ func (r *Register) Reopen(ctx context.Context, id, actor string, trigger Trigger
 }
 
 // Close closes a monitored risk for reason.
-func (r *Register) Close(ctx context.Context, id, actor, reason string) (*Risk, error) {
-	return r.Fire(ctx, id, actor, EventClose, func(rk *Risk) error {
+func (r *Register) Close(ctx context.Context, actor, id, reason string) (*Risk, error) {
+	return r.Fire(ctx, actor, id, EventClose, func(rk *Risk) error {
 		rk.ClosedReason = strings.TrimSpace(reason)
 		return nil
 	})
@@ -362,14 +362,14 @@ func (r *Register) Close(ctx context.Context, id, actor, reason string) (*Risk, 
 
 // Fire fires a lifecycle event on the risk, applying change (optional) to
 // the record first; see [aims.Fire] for the checks and errors.
-func (r *Register) Fire(ctx context.Context, id, actor string, ev Event, change func(*Risk) error) (*Risk, error) {
+func (r *Register) Fire(ctx context.Context, actor, id string, ev Event, change func(*Risk) error) (*Risk, error) {
 	return aims.Fire(ctx, r.risks, r.machine, aims.Firing[Risk, Event]{ID: id, Actor: actor, Event: ev, Change: change})
 }
 
 // Actions returns the events actor may fire now on the risk (a UI's
 // buttons).
-func (r *Register) Actions(ctx context.Context, id, actor string) ([]Event, error) {
-	return aims.Actions(ctx, r.risks, r.machine, id, actor)
+func (r *Register) Actions(ctx context.Context, actor, id string) ([]Event, error) {
+	return aims.Actions(ctx, r.risks, r.machine, actor, id)
 }
 
 // Unconsidered returns the Annex A controls the catalog deems commonly

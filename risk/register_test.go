@@ -164,7 +164,7 @@ func TestIllegalSteps(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = f.reg.Fire(ctx, tt.id, tt.actor, tt.ev, tt.change)
+			_, err = f.reg.Fire(ctx, tt.actor, tt.id, tt.ev, tt.change)
 			if !errors.Is(err, tt.category) {
 				t.Fatalf("Fire %s = %v, want %v", tt.ev, err, tt.category)
 			}
@@ -190,10 +190,10 @@ func TestGuardReasons(t *testing.T) {
 	if err := f.reg.Add(ctx, alice, rk); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.reg.Fire(ctx, rk.ID, alice, EventAnalyse, nil); err != nil {
+	if _, err := f.reg.Fire(ctx, alice, rk.ID, EventAnalyse, nil); err != nil {
 		t.Fatal(err)
 	}
-	_, err := f.reg.Fire(ctx, rk.ID, alice, EventEvaluate, nil)
+	_, err := f.reg.Fire(ctx, alice, rk.ID, EventEvaluate, nil)
 	if !errors.Is(err, aims.ErrTransitionDenied) || !strings.Contains(err.Error(), "evaluation needs an inherent score") {
 		t.Errorf("evaluate without a score = %v, want the reason", err)
 	}
@@ -222,10 +222,10 @@ func TestAcceptanceAuthority(t *testing.T) {
 			f := newFixture(t)
 			ctx := t.Context()
 			f.analysed(t, theftRisk(), tt.l, tt.c)
-			if _, err := f.reg.Fire(ctx, "risk-4", alice, EventEvaluate, nil); err != nil {
+			if _, err := f.reg.Fire(ctx, alice, "risk-4", EventEvaluate, nil); err != nil {
 				t.Fatal(err)
 			}
-			got, err := f.reg.Accept(ctx, "risk-4", tt.actor, "considered by the accountable person", time.Time{})
+			got, err := f.reg.Accept(ctx, tt.actor, "risk-4", "considered by the accountable person", time.Time{})
 			if tt.wantErr == nil {
 				if err != nil {
 					t.Fatalf("Accept by %s = %v, want success", tt.actor, err)
@@ -258,7 +258,7 @@ func TestActionsAvailable(t *testing.T) {
 		{"risk-10", alice, nil},
 	}
 	for _, tt := range tests {
-		got, err := f.reg.Actions(t.Context(), tt.id, tt.actor)
+		got, err := f.reg.Actions(t.Context(), tt.actor, tt.id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,7 +271,7 @@ func TestActionsAvailable(t *testing.T) {
 	if err := f.reg.Add(ctx, alice, driftRisk2()); err != nil {
 		t.Fatal(err)
 	}
-	got, err := f.reg.Actions(ctx, "risk-30", alice)
+	got, err := f.reg.Actions(ctx, alice, "risk-30")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,13 +309,13 @@ func TestAssessStateAndInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := f.reg.Assess(ctx, tt.id, alice, tt.stage, tt.a, "")
+			_, err := f.reg.Assess(ctx, alice, tt.id, tt.stage, tt.a, "")
 			if !errors.Is(err, tt.category) || !strings.Contains(err.Error(), tt.text) {
 				t.Errorf("Assess = %v, want %v containing %q", err, tt.category, tt.text)
 			}
 		})
 	}
-	got, err := f.reg.Assess(ctx, "risk-10", alice, StageInherent, Assessment{Likelihood: 3, Consequence: 2}, "first look")
+	got, err := f.reg.Assess(ctx, alice, "risk-10", StageInherent, Assessment{Likelihood: 3, Consequence: 2}, "first look")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +331,7 @@ func TestTreatChecksCatalog(t *testing.T) {
 	f := newFixture(t)
 	f.populate(t)
 	ctx := t.Context()
-	_, err := f.reg.Treat(ctx, "risk-3", carol, Treatment{
+	_, err := f.reg.Treat(ctx, carol, "risk-3", Treatment{
 		Options:  []Option{OptionChangeLikelihood},
 		Controls: []ControlChoice{{ID: "A.6.2.6"}, {ID: "A.99.1"}},
 		Rejected: []Rejection{{ID: "ACME-7", Reason: "n/a"}},
@@ -363,7 +363,7 @@ func TestTreatChecksCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rk, err := reg.Treat(ctx, "risk-3", carol, Treatment{
+	rk, err := reg.Treat(ctx, carol, "risk-3", Treatment{
 		Options:  []Option{OptionChangeLikelihood},
 		Controls: []ControlChoice{{ID: "ACME-7"}, {ID: "A.6.2.6"}},
 		Actions:  []Action{{ID: "a1", Title: "Weekly drift report", Owner: carol, Due: t0.AddDate(0, 0, 30)}},
@@ -375,7 +375,7 @@ func TestTreatChecksCatalog(t *testing.T) {
 		t.Errorf("state %s, want treatment-planned", rk.State)
 	}
 	// Revising the plan keeps the state and journals the revision.
-	rk, err = reg.Treat(ctx, "risk-3", carol, Treatment{Options: []Option{OptionRetain}, Rationale: "cheaper to retrain monthly"})
+	rk, err = reg.Treat(ctx, carol, "risk-3", Treatment{Options: []Option{OptionRetain}, Rationale: "cheaper to retrain monthly"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +469,7 @@ func TestReviewReopenClose(t *testing.T) {
 	f.populate(t)
 	ctx := t.Context()
 	f.clock.Set(t0.AddDate(0, 1, 0))
-	rk, err := f.reg.Review(ctx, "risk-2", alice, "no incidents this month", time.Time{})
+	rk, err := f.reg.Review(ctx, alice, "risk-2", "no incidents this month", time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -477,14 +477,14 @@ func TestReviewReopenClose(t *testing.T) {
 		t.Errorf("after review: state %s, reviews %+v, next %v", rk.State, rk.Reviews, rk.NextReview)
 	}
 	// A review whose next date is not after it is refused.
-	if _, err := f.reg.Review(ctx, "risk-2", alice, "", t0); !errors.Is(err, aims.ErrTransitionDenied) {
+	if _, err := f.reg.Review(ctx, alice, "risk-2", "", t0); !errors.Is(err, aims.ErrTransitionDenied) {
 		t.Errorf("review with a past next date = %v, want ErrTransitionDenied", err)
 	}
 	// Reopening needs a valid trigger.
-	if _, err := f.reg.Reopen(ctx, "risk-2", alice, Trigger("rumour"), "x"); !errors.Is(err, aims.ErrInvalid) {
+	if _, err := f.reg.Reopen(ctx, alice, "risk-2", Trigger("rumour"), "x"); !errors.Is(err, aims.ErrInvalid) {
 		t.Errorf("reopen with a bad trigger = %v, want ErrInvalid", err)
 	}
-	rk, err = f.reg.Reopen(ctx, "risk-2", dave, TriggerIncident, "an injected e-mail exported a customer list")
+	rk, err = f.reg.Reopen(ctx, dave, "risk-2", TriggerIncident, "an injected e-mail exported a customer list")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -496,17 +496,17 @@ func TestReviewReopenClose(t *testing.T) {
 		t.Errorf("reopening record %+v", last)
 	}
 	// The inherent rating may be revised again.
-	if _, err := f.reg.Assess(ctx, "risk-2", alice, StageInherent, Assessment{Likelihood: 5, Consequence: 4}, "after the incident"); err != nil {
+	if _, err := f.reg.Assess(ctx, alice, "risk-2", StageInherent, Assessment{Likelihood: 5, Consequence: 4}, "after the incident"); err != nil {
 		t.Fatal(err)
 	}
 	// risk-4: monitor then close.
 	must := okRisk(t)
-	must(f.reg.Fire(ctx, "risk-4", alice, EventMonitor, nil))
-	rk = must(f.reg.Close(ctx, "risk-4", alice, "weights moved to an HSM-backed store; source removed"))
+	must(f.reg.Fire(ctx, alice, "risk-4", EventMonitor, nil))
+	rk = must(f.reg.Close(ctx, alice, "risk-4", "weights moved to an HSM-backed store; source removed"))
 	if rk.State != string(StateClosed) {
 		t.Errorf("state %s, want closed", rk.State)
 	}
-	rk = must(f.reg.Reopen(ctx, "risk-4", alice, TriggerReview, "the HSM contract ended"))
+	rk = must(f.reg.Reopen(ctx, alice, "risk-4", TriggerReview, "the HSM contract ended"))
 	if rk.State != string(StateIdentified) || rk.ClosedReason != "" {
 		t.Errorf("reopened closed risk: state %s, closedReason %q", rk.State, rk.ClosedReason)
 	}

@@ -41,16 +41,16 @@ func TestRisksFeedTheSoA(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := reg.Assess(ctx, id, "alice", riskpkg.StageInherent, riskpkg.Assessment{Likelihood: 4, Consequence: 4}, ""); err != nil {
+		if _, err := reg.Assess(ctx, "alice", id, riskpkg.StageInherent, riskpkg.Assessment{Likelihood: 4, Consequence: 4}, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, ev := range []riskpkg.Event{riskpkg.EventAnalyse, riskpkg.EventEvaluate} {
-		if _, err := reg.Fire(ctx, "risk-1", "alice", ev, nil); err != nil {
+		if _, err := reg.Fire(ctx, "alice", "risk-1", ev, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := reg.Treat(ctx, "risk-1", "alice", riskpkg.Treatment{
+	if _, err := reg.Treat(ctx, "alice", "risk-1", riskpkg.Treatment{
 		Options:  []riskpkg.Option{riskpkg.OptionChangeLikelihood},
 		Controls: []riskpkg.ControlChoice{{ID: "A.7.4"}, {ID: "A.6.2.4"}},
 		Actions:  []riskpkg.Action{{ID: "act-1", Title: "Add fairness tests", Owner: "bob", Due: now.AddDate(0, 1, 0)}},

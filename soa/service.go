@@ -435,7 +435,7 @@ func (s *Service) Approve(ctx context.Context, actor string, n int) (*SoA, error
 // Actions returns the events actor may fire now on version n, for a UI's
 // buttons.
 func (s *Service) Actions(ctx context.Context, actor string, n int) ([]Event, error) {
-	return aims.Actions(ctx, s.versions, s.machine, versionID(n), actor)
+	return aims.Actions(ctx, s.versions, s.machine, actor, versionID(n))
 }
 
 // Diff compares version a with version b.

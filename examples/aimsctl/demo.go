@@ -455,16 +455,16 @@ func (d *demo) plan(ctx context.Context) error {
 			if err := reg.Add(ctx, r.rk.Owner, r.rk); err != nil {
 				return err
 			}
-			rk, err := reg.Assess(ctx, r.rk.ID, r.rk.Owner, risk.StageInherent, r.a, r.note)
+			rk, err := reg.Assess(ctx, r.rk.Owner, r.rk.ID, risk.StageInherent, r.a, r.note)
 			if err != nil {
 				return err
 			}
 			for _, ev := range []risk.Event{risk.EventAnalyse, risk.EventEvaluate} {
-				if _, err := reg.Fire(ctx, rk.ID, r.rk.Owner, ev, nil); err != nil {
+				if _, err := reg.Fire(ctx, r.rk.Owner, rk.ID, ev, nil); err != nil {
 					return err
 				}
 			}
-			rk, err = reg.Treat(ctx, rk.ID, r.rk.Owner, r.t)
+			rk, err = reg.Treat(ctx, r.rk.Owner, rk.ID, r.t)
 			if err != nil {
 				return err
 			}
@@ -669,14 +669,14 @@ func (d *demo) impact(ctx context.Context, reg *risk.Register) error {
 			r.Consequences = []string{"unfair declines for protected groups"}
 			return nil
 		}
-		if _, err := reg.Fire(ctx, rk, demoDave, risk.EventAnalyse, analysis); err != nil {
+		if _, err := reg.Fire(ctx, demoDave, rk, risk.EventAnalyse, analysis); err != nil {
 			return err
 		}
-		if _, err := reg.Fire(ctx, rk, demoDave, risk.EventEvaluate, nil); err != nil {
+		if _, err := reg.Fire(ctx, demoDave, rk, risk.EventEvaluate, nil); err != nil {
 			return err
 		}
 	}
-	if _, err := reg.Treat(ctx, rk, demoDave, risk.Treatment{Options: []risk.Option{risk.OptionChangeLikelihood},
+	if _, err := reg.Treat(ctx, demoDave, rk, risk.Treatment{Options: []risk.Option{risk.OptionChangeLikelihood},
 		Controls: []risk.ControlChoice{{ID: "A.7.4"}, {ID: "A.6.2.4"}},
 		Actions:  []risk.Action{{ID: "act-3", Title: "Bias test in every release", Owner: demoErin, Due: d.clk.Now().AddDate(0, 1, 0)}}}); err != nil {
 		return err
@@ -839,18 +839,18 @@ func (d *demo) do(ctx context.Context) error {
 			}
 			for _, act := range rk.Treatment.Actions {
 				if act.Open() {
-					if _, err := reg.CompleteAction(ctx, rk.ID, act.Owner, act.ID); err != nil {
+					if _, err := reg.CompleteAction(ctx, act.Owner, rk.ID, act.ID); err != nil {
 						return err
 					}
 				}
 			}
-			if _, err := reg.Assess(ctx, rk.ID, rk.Owner, risk.StageResidual, risk.Assessment{Likelihood: 2, Consequence: 2}, "after the treatment's actions"); err != nil {
+			if _, err := reg.Assess(ctx, rk.Owner, rk.ID, risk.StageResidual, risk.Assessment{Likelihood: 2, Consequence: 2}, "after the treatment's actions"); err != nil {
 				return err
 			}
-			if _, err := reg.Fire(ctx, rk.ID, rk.Owner, risk.EventCompleteTreatment, nil); err != nil {
+			if _, err := reg.Fire(ctx, rk.Owner, rk.ID, risk.EventCompleteTreatment, nil); err != nil {
 				return err
 			}
-			acc, err := reg.Accept(ctx, rk.ID, rk.Owner, "residual risk within appetite after treatment", time.Time{})
+			acc, err := reg.Accept(ctx, rk.Owner, rk.ID, "residual risk within appetite after treatment", time.Time{})
 			if err != nil {
 				return err
 			}

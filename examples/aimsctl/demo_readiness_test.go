@@ -39,7 +39,7 @@ func TestDemoReadinessIsEarned(t *testing.T) {
 	}{
 		{"residual risk no longer assessed and accepted", risk.CheckTreatmentResults, "R-1",
 			func(ctx context.Context, t *testing.T, d *demo) {
-				if _, err := d.ws.AIMS.Risks().Reopen(ctx, "R-1", demoDave, risk.TriggerIncident, "a complaint shows the bias is back"); err != nil {
+				if _, err := d.ws.AIMS.Risks().Reopen(ctx, demoDave, "R-1", risk.TriggerIncident, "a complaint shows the bias is back"); err != nil {
 					t.Fatal(err)
 				}
 			}},

@@ -135,7 +135,7 @@ func runRiskAssess(ctx context.Context, a *app, args []string) error {
 	}
 	defer ws.Close()
 	actor := wf.who(a)
-	rk, err := reg.Assess(ctx, pos[0], actor, stage, as, *note)
+	rk, err := reg.Assess(ctx, actor, pos[0], stage, as, *note)
 	if err != nil {
 		return err
 	}
@@ -146,11 +146,11 @@ func runRiskAssess(ctx context.Context, a *app, args []string) error {
 	fmt.Fprintf(a.stdout, "%s %s: %s\n", rk.ID, stage, rating.Score.Explain())
 	// Move on through analysis and evaluation when the workflow allows it.
 	for _, ev := range []risk.Event{risk.EventAnalyse, risk.EventEvaluate, risk.EventCompleteTreatment} {
-		evs, err := reg.Actions(ctx, rk.ID, actor)
+		evs, err := reg.Actions(ctx, actor, rk.ID)
 		if err != nil || !containsEvent(evs, ev) {
 			continue
 		}
-		if rk, err = reg.Fire(ctx, rk.ID, actor, ev, nil); err != nil {
+		if rk, err = reg.Fire(ctx, actor, rk.ID, ev, nil); err != nil {
 			return err
 		}
 	}
@@ -218,7 +218,7 @@ func runRiskTreat(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	rk, err := reg.Treat(ctx, pos[0], wf.who(a), t)
+	rk, err := reg.Treat(ctx, wf.who(a), pos[0], t)
 	if err != nil {
 		return err
 	}
@@ -249,7 +249,7 @@ func runRiskAccept(ctx context.Context, a *app, args []string) error {
 			return usageError("aimsctl risk accept: --next-review must be YYYY-MM-DD, got %q", *next)
 		}
 	}
-	rk, err := reg.Accept(ctx, pos[0], wf.who(a), *basis, review)
+	rk, err := reg.Accept(ctx, wf.who(a), pos[0], *basis, review)
 	if err != nil {
 		return err
 	}

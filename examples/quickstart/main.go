@@ -77,17 +77,17 @@ func run(w io.Writer, _ []string) error {
 	if err := reg.Add(ctx, "alice", bias); err != nil {
 		return err
 	}
-	rk, err := reg.Assess(ctx, bias.ID, "alice", risk.StageInherent, risk.Assessment{Likelihood: 4, Consequence: 4}, "seen in back-testing")
+	rk, err := reg.Assess(ctx, "alice", bias.ID, risk.StageInherent, risk.Assessment{Likelihood: 4, Consequence: 4}, "seen in back-testing")
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "Risk %s: %s\n", rk.ID, rk.Inherent.Score.Explain())
 	for _, ev := range []risk.Event{risk.EventAnalyse, risk.EventEvaluate} {
-		if _, err := reg.Fire(ctx, rk.ID, "alice", ev, nil); err != nil {
+		if _, err := reg.Fire(ctx, "alice", rk.ID, ev, nil); err != nil {
 			return err
 		}
 	}
-	rk, err = reg.Treat(ctx, rk.ID, "alice", risk.Treatment{
+	rk, err = reg.Treat(ctx, "alice", rk.ID, risk.Treatment{
 		Options:  []risk.Option{risk.OptionChangeLikelihood},
 		Controls: []risk.ControlChoice{{ID: "A.7.4"}, {ID: "A.6.2.4"}, {ID: "A.5.4"}},
 		Actions:  []risk.Action{{ID: "act-1", Title: "Fairness tests in the release gate", Owner: "bob", Due: now.AddDate(0, 1, 0)}},

@@ -64,7 +64,7 @@ func fill(b *testing.B, a *iso42001.AIMS, n int) {
 		if err := a.Risks().Add(ctx, "alice", rk); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := a.Risks().Assess(ctx, rk.ID, "alice", risk.StageInherent, risk.Assessment{Likelihood: 1 + i%5, Consequence: 1 + (i/5)%5}, "benchmark"); err != nil {
+		if _, err := a.Risks().Assess(ctx, "alice", rk.ID, risk.StageInherent, risk.Assessment{Likelihood: 1 + i%5, Consequence: 1 + (i/5)%5}, "benchmark"); err != nil {
 			b.Fatal(err)
 		}
 	}
