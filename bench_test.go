@@ -81,9 +81,15 @@ func memAIMS(b *testing.B, n int) *iso42001.AIMS {
 	return f.a
 }
 
+// sizes are the register sizes the benchmarks run at: 1k and 10k;
+// ISO42001_BENCH_LARGE=1 adds 100k, ISO42001_BENCH_QUICK=1 (CI's smoke
+// run of every benchmark) keeps 1k only.
 func sizes() []int {
-	if os.Getenv("ISO42001_BENCH_LARGE") == "1" {
+	switch {
+	case os.Getenv("ISO42001_BENCH_LARGE") == "1":
 		return []int{1_000, 10_000, 100_000}
+	case os.Getenv("ISO42001_BENCH_QUICK") == "1":
+		return []int{1_000}
 	}
 	return []int{1_000, 10_000}
 }
@@ -199,7 +205,11 @@ func sqliteWorkspace(b *testing.B) string {
 			sqliteOnce.err = err
 			return
 		}
-		fill(b, a, 5_000)
+		n := 5_000 // 5k systems + 5k risks: 10k records
+		if os.Getenv("ISO42001_BENCH_QUICK") == "1" {
+			n = 500
+		}
+		fill(b, a, n)
 	})
 	if sqliteOnce.err != nil {
 		b.Fatal(sqliteOnce.err)
