@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/aimsgo/iso42001/audit"
 	"github.com/aimsgo/iso42001/controls"
 	"github.com/aimsgo/iso42001/impact"
+	"github.com/aimsgo/iso42001/lifecycle"
 	"github.com/aimsgo/iso42001/risk"
 	"github.com/aimsgo/iso42001/soa"
 )
@@ -168,6 +170,41 @@ func (a *AIMS) Proposals(ctx context.Context) ([]soa.Proposal, error) {
 	if len(metrics) > 0 {
 		add(fmt.Sprintf("%d monitoring metrics are defined", len(metrics)), "A.6.2.6")
 	}
+	kept, err := a.keptEvidence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, ref := range slices.Sorted(maps.Keys(kept)) {
+		if !strings.HasPrefix(ref, "A.") {
+			continue
+		}
+		add(strings.Join(kept[ref], ", ")+" records are kept", ref)
+	}
+	return out, nil
+}
+
+// keptEvidence returns, per clause or control, the kinds of life cycle
+// record (package lifecycle) that the workspace holds at least one of:
+// evidence that the organisation operates it. One small read per kind.
+func (a *AIMS) keptEvidence(ctx context.Context) (map[string][]string, error) {
+	has := map[string]bool{}
+	out := map[string][]string{}
+	for ref, kinds := range lifecycle.Evidence() {
+		for _, k := range kinds {
+			ok, seen := has[k]
+			if !seen {
+				page, err := a.ws.Store().List(ctx, a.ws.Tenant(), aims.Query{Kind: k, Limit: 1})
+				if err != nil {
+					return nil, aims.E("list", k, "", err)
+				}
+				ok = len(page.Records) > 0
+				has[k] = ok
+			}
+			if ok {
+				out[ref] = append(out[ref], k)
+			}
+		}
+	}
 	return out, nil
 }
 
@@ -298,6 +335,15 @@ func (a *AIMS) recordProposer(ctx context.Context, ws *aims.Workspace) (map[stri
 	for leaf, x := range byLeaf {
 		if x.ok {
 			out[leaf] = audit.Proposal{Level: audit.MaturityDefined, Evidence: x.evidence}
+		}
+	}
+	kept, err := a.keptEvidence(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for ref, kinds := range kept {
+		if strings.HasPrefix(ref, "A.") {
+			out[ref] = audit.Proposal{Level: audit.MaturityDefined, Evidence: []string{"records kept: " + strings.Join(kinds, ", ")}}
 		}
 	}
 	doc, err := a.soa.Approved(ctx)

@@ -8,6 +8,7 @@ import (
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/audit"
 	"github.com/aimsgo/iso42001/impact"
+	"github.com/aimsgo/iso42001/lifecycle"
 	"github.com/aimsgo/iso42001/risk"
 	"github.com/aimsgo/iso42001/soa"
 )
@@ -32,8 +33,8 @@ type Support struct {
 // evidence names the record kinds that hold each clause leaf's or
 // control's evidence, the most specific first. It is data: the test that
 // guards it fails when a clause leaf or control has none beyond its SoA
-// entry. Controls whose evidence no record kind holds yet are absent, and
-// [Support.Records] lists only their SoA records.
+// entry. The life cycle records of package lifecycle (lifecycle.Evidence)
+// are merged in after these.
 var evidence = map[string][]string{
 	"4.1":   {aims.KindContextIssue},
 	"4.2":   {aims.KindInterestedParty, soa.KindObligation},
@@ -108,6 +109,10 @@ var workflowOf = map[string]string{
 	aims.KindAISystem:        "",
 	aims.KindContextIssue:    "",
 	aims.KindInterestedParty: "",
+
+	lifecycle.KindChange:             "change",
+	lifecycle.KindDeploymentApproval: "deployment-approval",
+	lifecycle.KindConcern:            "concern",
 }
 
 // buildTrace makes the traceability table: for every clause leaf and
@@ -122,8 +127,14 @@ func (a *AIMS) buildTrace() {
 		}
 		return out
 	}
+	own := lifecycle.Evidence()
 	add := func(ref, title string, control bool) {
 		s := Support{Ref: ref, Title: title, Records: slices.Clone(evidence[ref])}
+		for _, k := range own[ref] {
+			if !slices.Contains(s.Records, k) {
+				s.Records = append(s.Records, k)
+			}
+		}
 		if control {
 			s.Records = append(s.Records, soa.KindDecision, soa.KindImplementation)
 			s.Checks = []string{"soa-approved", audit.CheckAuditCoverage, audit.CheckControlsEvidenced}
