@@ -239,7 +239,7 @@ func (s *Store) Version(ctx context.Context) (int, error) {
 
 // ready checks once per Store that the schema is current, so that an
 // un-migrated database gets [ErrNotMigrated] rather than a driver's
-// "no such table".
+// "no such table", then prepares the store's statements on it.
 func (s *Store) ready(ctx context.Context) error {
 	if s.prepared.Load() {
 		return nil

@@ -20,7 +20,8 @@ import (
 // Store is an [aims.Store] and [aims.Transactor] on a database/sql
 // database. It is safe for concurrent use, and for use by several
 // processes sharing one database. It does not own the *sql.DB: the caller
-// opens it, tunes its pool and closes it after the last call.
+// opens it, tunes its pool and closes it after the last call, which also
+// closes the statements the store prepared on it.
 type Store struct {
 	db       *sql.DB
 	dialect  Dialect
