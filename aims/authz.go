@@ -70,8 +70,48 @@ func (a *RoleAssignment) Validate() error {
 func (a *RoleAssignment) Has(r Role) bool { return slices.Contains(a.Roles, r) }
 
 // RoleAssignments returns the collection of role assignments in ws.
+// Assigning roles is itself an authorized action (5.3): nobody assigns,
+// changes or removes their own roles, and once someone holds
+// [RoleTopManagement] or [RoleAIMSManager], only an actor the workspace's
+// [Authorizer] grants one of those roles may assign roles to others. While
+// the tenant has no assignment at all, the first one (the actor's own
+// included) is allowed: that is how a workspace gets its first
+// administrator. Writes that break these rules fail with [ErrForbidden].
 func RoleAssignments(ws *Workspace) *Collection[RoleAssignment, *RoleAssignment] {
-	return NewCollection[RoleAssignment](ws, KindRoleAssignment, 1)
+	c := NewCollection[RoleAssignment](ws, KindRoleAssignment, 1)
+	raw := NewCollection[RoleAssignment](ws, KindRoleAssignment, 1)
+	return c.Guard(func(ctx context.Context, actor, subject string) error {
+		return guardRoleChange(ctx, ws, raw, actor, subject)
+	})
+}
+
+// administrators are the roles that may assign roles.
+var administrators = []Role{RoleTopManagement, RoleAIMSManager}
+
+func guardRoleChange(ctx context.Context, ws *Workspace, c *Collection[RoleAssignment, *RoleAssignment], actor, subject string) error {
+	any, admin := false, false
+	for ra, err := range c.List(ctx, nil) {
+		if err != nil {
+			return err
+		}
+		any = true
+		if ra.Has(RoleTopManagement) || ra.Has(RoleAIMSManager) {
+			admin = true
+			break
+		}
+	}
+	switch {
+	case !any:
+		return nil // the workspace's first assignment
+	case actor == subject:
+		return fmt.Errorf("%w: %q may not assign, change or remove their own roles; another administrator must", ErrForbidden, actor)
+	case !admin:
+		return nil // nobody administers roles yet: the workspace is being set up
+	}
+	if err := ws.Authorizer().Authorize(ctx, actor, administrators); err != nil {
+		return fmt.Errorf("assigning roles: %w", err)
+	}
+	return nil
 }
 
 // RoleAuthorizer is the default [Authorizer]: an actor holds the roles of

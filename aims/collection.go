@@ -70,6 +70,7 @@ type Collection[T any, P Doc[T]] struct {
 	kind          string
 	schemaVersion int
 	frozen        map[string]bool
+	guard         func(ctx context.Context, actor, id string) error
 }
 
 // NewCollection returns the collection of kind in ws. schemaVersion is
@@ -95,6 +96,16 @@ func (c *Collection[T, P]) Freeze(states ...string) *Collection[T, P] {
 		c.frozen[s] = true
 	}
 	return c
+}
+
+// Guard returns a copy of c that asks g before every write and delete (the
+// actor and the record's id): a record kind whose changes need authority of
+// their own, such as role assignments, refuses them at the collection,
+// whichever service writes.
+func (c *Collection[T, P]) Guard(g func(ctx context.Context, actor, id string) error) *Collection[T, P] {
+	cp := *c
+	cp.guard = g
+	return &cp
 }
 
 // Kind returns the record kind.
@@ -221,6 +232,11 @@ func (c *Collection[T, P]) write(ctx context.Context, op, actor string, v P, h M
 	if !ValidName(h.ID) {
 		return E(op, c.kind, h.ID, Invalid("id", fmt.Sprintf("must be 1-%d printable bytes", maxName)))
 	}
+	if c.guard != nil {
+		if err := c.guard(ctx, actor, h.ID); err != nil {
+			return E(op, c.kind, h.ID, err)
+		}
+	}
 	saved := *v.Header()
 	*v.Header() = h
 	v.Header().Version = expected + 1
@@ -266,6 +282,11 @@ func (c *Collection[T, P]) encode(v P) (Record, error) {
 func (c *Collection[T, P]) Delete(ctx context.Context, actor, id string, expected int64) error {
 	if !ValidName(actor) {
 		return E("delete", c.kind, id, Invalid("actor", "is required"))
+	}
+	if c.guard != nil {
+		if err := c.guard(ctx, actor, id); err != nil {
+			return E("delete", c.kind, id, err)
+		}
 	}
 	entry := Entry{Time: c.ws.Now(), Actor: actor, Kind: c.kind, ID: id, Event: EventDelete, Version: expected, Digest: Digest(nil)}
 	_, err := c.ws.Commit(ctx, []Write{{Record: Record{Kind: c.kind, ID: id}, Expected: expected, Delete: true}}, []Entry{entry})

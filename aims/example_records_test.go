@@ -82,7 +82,7 @@ func ExamplePDCA_Status() {
 		}
 	}
 	must(aims.RoleAssignments(ws).Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: "boss"}, Roles: []aims.Role{aims.RoleTopManagement}}))
-	must(aims.RoleAssignments(ws).Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: "ana"}, Roles: []aims.Role{aims.RoleAIMSManager}}))
+	must(aims.RoleAssignments(ws).Create(ctx, "boss", &aims.RoleAssignment{Meta: aims.Meta{ID: "ana"}, Roles: []aims.Role{aims.RoleAIMSManager}}))
 	must(aims.ContextIssues(ws).Create(ctx, "ana", &aims.ContextIssue{Title: "EU AI Act: triage is high-risk", Type: aims.IssueExternal, Category: aims.CategoryLegal}))
 	must(aims.ContextIssues(ws).Create(ctx, "ana", &aims.ContextIssue{Title: "Two data scientists only", Type: aims.IssueInternal, Category: aims.CategoryTechnical}))
 	must(aims.InterestedParties(ws).Create(ctx, "ana", &aims.InterestedParty{Meta: aims.Meta{ID: "hospitals"}, Name: "Hospitals", Category: aims.PartyCustomer,

@@ -49,10 +49,12 @@ func Example_workflow() {
 	ws, _ := aims.NewWorkspace(memstore.New(), "acme", &aims.Options{
 		Clock: func() time.Time { return time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC) },
 	})
-	for _, who := range []string{"ada", "ben"} {
-		_ = aims.RoleAssignments(ws).Create(ctx, "admin",
-			&aims.RoleAssignment{Meta: aims.Meta{ID: who}, Roles: []aims.Role{"top-management"}})
-	}
+	// The workspace's first assignment may be made by anyone; after it,
+	// top management assigns roles.
+	_ = aims.RoleAssignments(ws).Create(ctx, "admin",
+		&aims.RoleAssignment{Meta: aims.Meta{ID: "ada"}, Roles: []aims.Role{"top-management"}})
+	_ = aims.RoleAssignments(ws).Create(ctx, "ada",
+		&aims.RoleAssignment{Meta: aims.Meta{ID: "ben"}, Roles: []aims.Role{"top-management"}})
 	policies := aims.NewCollection[examplePolicy](ws, "policy", 1)
 
 	p := &examplePolicy{Meta: aims.Meta{ID: "ai-policy"}, Title: "AI policy", Author: "ada"}

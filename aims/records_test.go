@@ -47,7 +47,7 @@ func recWorkspace(t testing.TB) *aims.Workspace {
 func recAssign(t testing.TB, ws *aims.Workspace, actor string, roles ...aims.Role) {
 	t.Helper()
 	ra := &aims.RoleAssignment{Meta: aims.Meta{ID: actor}, Roles: roles}
-	if err := aims.RoleAssignments(ws).Create(t.Context(), "admin", ra); err != nil {
+	if err := aims.NewCollection[aims.RoleAssignment](ws, aims.KindRoleAssignment, 1).Create(t.Context(), "admin", ra); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -191,7 +191,7 @@ func TestFireProperties(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ras := aims.RoleAssignments(ws)
+		ras := aims.NewCollection[aims.RoleAssignment](ws, aims.KindRoleAssignment, 1)
 		roles := map[string][]aims.Role{}
 		setRoles := func(actor string, rs []aims.Role) {
 			old, err := ras.Get(ctx, actor)
@@ -345,7 +345,7 @@ func crBenchWorkspace(b *testing.B) (*memstore.Store, *aims.Collection[changeReq
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := aims.RoleAssignments(ws).Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: "ann"}, Roles: []aims.Role{crAnalyst}}); err != nil {
+	if err := aims.NewCollection[aims.RoleAssignment](ws, aims.KindRoleAssignment, 1).Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: "ann"}, Roles: []aims.Role{crAnalyst}}); err != nil {
 		b.Fatal(err)
 	}
 	crs := aims.NewCollection[changeRequest](ws, "change", 1)

@@ -526,7 +526,7 @@ func newWFFixture(t testing.TB, store Store) *wfFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ras := RoleAssignments(ws)
+	ras := NewCollection[RoleAssignment](ws, KindRoleAssignment, 1) // seeded as an identity provider would, past the assignment guard
 	for _, actor := range slices.Sorted(func(yield func(string) bool) {
 		for a := range wfRoles {
 			if !yield(a) {

@@ -18,7 +18,7 @@ func ExampleNonconformities() {
 	ws, _ := aims.NewWorkspace(memstore.New(), "acme", &aims.Options{Clock: func() time.Time { return now }})
 	roles := aims.RoleAssignments(ws)
 	_ = roles.Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: "mgr"}, Roles: []aims.Role{aims.RoleAIMSManager}})
-	_ = roles.Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: "auditor"}, Roles: []aims.Role{aims.RoleInternalAuditor}})
+	_ = roles.Create(ctx, "mgr", &aims.RoleAssignment{Meta: aims.Meta{ID: "auditor"}, Roles: []aims.Role{aims.RoleInternalAuditor}})
 
 	ncs := audit.NewNonconformities(ws)
 	nc := &audit.Nonconformity{Meta: aims.Meta{ID: "nc-1"}, Type: audit.TypeNonconformity, Severity: audit.SeverityMinor,

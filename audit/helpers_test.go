@@ -51,7 +51,7 @@ func newWS(t testing.TB) (*aims.Workspace, *clock) {
 
 func assign(t testing.TB, ws *aims.Workspace, actor string, roles ...aims.Role) {
 	t.Helper()
-	if err := aims.RoleAssignments(ws).Create(t.Context(), "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: actor}, Roles: roles}); err != nil {
+	if err := aims.NewCollection[aims.RoleAssignment](ws, aims.KindRoleAssignment, 1).Create(t.Context(), "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: actor}, Roles: roles}); err != nil {
 		t.Fatal(err)
 	}
 }

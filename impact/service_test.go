@@ -68,7 +68,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := aims.RoleAssignments(ws).Create(ctx, admin, &aims.RoleAssignment{Meta: aims.Meta{ID: bob}, Roles: []aims.Role{aims.RoleApprover}}); err != nil {
+	if err := aims.NewCollection[aims.RoleAssignment](ws, aims.KindRoleAssignment, 1).Create(ctx, admin, &aims.RoleAssignment{Meta: aims.Meta{ID: bob}, Roles: []aims.Role{aims.RoleApprover}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := aims.AISystems(ws).Create(ctx, admin, creditModel()); err != nil {

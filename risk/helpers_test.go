@@ -55,7 +55,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roles := aims.RoleAssignments(ws)
+	roles := aims.NewCollection[aims.RoleAssignment](ws, aims.KindRoleAssignment, 1)
 	for actor, rs := range map[string][]aims.Role{bob: {aims.RoleGovernanceBoard}, carol: {aims.RoleRiskManager}} {
 		if err := roles.Create(ctx, admin, &aims.RoleAssignment{Meta: aims.Meta{ID: actor}, Roles: rs}); err != nil {
 			t.Fatal(err)

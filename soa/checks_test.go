@@ -18,7 +18,7 @@ func TestChecksAskForAnApprovedSoA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := aims.RoleAssignments(ws).Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: "bob"}, Roles: []aims.Role{"approver"}}); err != nil {
+	if err := aims.NewCollection[aims.RoleAssignment](ws, aims.KindRoleAssignment, 1).Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: "bob"}, Roles: []aims.Role{"approver"}}); err != nil {
 		t.Fatal(err)
 	}
 	svc, err := soa.NewService(ws, nil)

@@ -29,7 +29,7 @@ func newService(t *testing.T, opts *soa.ServiceOptions) (*soa.Service, *aims.Wor
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	roles := aims.RoleAssignments(ws)
+	roles := aims.NewCollection[aims.RoleAssignment](ws, aims.KindRoleAssignment, 1)
 	for actor, role := range map[string]aims.Role{"bob": aims.RoleApprover, "carol": aims.RoleTopManagement, "dave": "risk-owner"} {
 		if err := roles.Create(ctx, "admin", &aims.RoleAssignment{Meta: aims.Meta{ID: actor}, Roles: []aims.Role{role}}); err != nil {
 			t.Fatal(err)

@@ -158,7 +158,7 @@ func TestReadinessUsesRecords(t *testing.T) {
 	e.must("alice", "risk", "assess", "R-1", "--likelihood", "1", "--consequence", "1")
 	decideUndecided(t, e.run, "alice")
 	e.must("alice", "soa", "draft")
-	e.must("carol", "role", "assign", "--actor", "carol", "--role", "approver")
+	e.must("alice", "role", "assign", "--actor", "carol", "--role", "approver")
 	e.must("carol", "soa", "approve")
 	out, _, _ = e.run("alice", "readiness", "--stage", "1")
 	if line := lineWith(out, "AI risks assessed"); !strings.HasPrefix(line, "6.1.2") || !strings.Contains(line, "ok") || strings.Contains(line, "MISSING") {
@@ -284,7 +284,7 @@ func TestAuditPlanFromSoA(t *testing.T) {
 	e.must("alice", "soa", "decide", "A.6.2.7", "--include", "--reason", "we publish model documentation")
 	decideUndecided(t, e.run, "alice")
 	e.must("alice", "soa", "draft")
-	e.must("carol", "role", "assign", "--actor", "carol", "--role", "approver")
+	e.must("alice", "role", "assign", "--actor", "carol", "--role", "approver")
 	e.must("carol", "soa", "approve")
 	out = e.must("alice", "audit", "plan", "--id", "IA-3", "--title", "Whole AIMS", "--auditor", "bob")
 	if with := countItems(t, out); with <= without {

@@ -54,3 +54,28 @@ func TestRedact(t *testing.T) {
 		t.Errorf("redact(file) = %q", got)
 	}
 }
+
+// TestRoleAssignToOneselfRefused: nobody gives themselves the authority
+// separation of duties rests on, from the CLI either.
+func TestRoleAssignToOneselfRefused(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "ws.db")
+	run := func(as string, args ...string) (string, string, int) {
+		return cli(t, nil, append(args, "--db", db, "--as", as)...)
+	}
+	for _, args := range [][]string{{"init"}, {"role", "assign", "--actor", "alice", "--role", "top-management"}} {
+		if _, stderr, code := run("alice", args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	_, stderr, code := run("mallory", "role", "assign", "--actor", "mallory", "--role", "top-management")
+	if code == 0 || !strings.Contains(stderr, "forbidden") || !strings.Contains(stderr, "own roles") {
+		t.Errorf("mallory assigning herself top management: exit %d, %q; want forbidden", code, stderr)
+	}
+	if _, stderr, code := run("mallory", "role", "assign", "--actor", "eve", "--role", "approver"); code == 0 || !strings.Contains(stderr, "forbidden") {
+		t.Errorf("mallory, holding no role, assigning eve: exit %d, %q; want forbidden", code, stderr)
+	}
+	if _, stderr, code := run("alice", "role", "assign", "--actor", "bob", "--role", "approver"); code != 0 {
+		t.Errorf("top management assigning bob: exit %d: %s", code, stderr)
+	}
+}
