@@ -232,6 +232,9 @@ func (c *Collection[T, P]) write(ctx context.Context, op, actor string, v P, h M
 	if !ValidName(h.ID) {
 		return E(op, c.kind, h.ID, Invalid("id", fmt.Sprintf("must be 1-%d printable bytes", maxName)))
 	}
+	if h.SchemaVersion > c.schemaVersion {
+		return E(op, c.kind, h.ID, fmt.Errorf("%w: stored at schema version %d, this build writes %d: upgrade before changing it", ErrSchemaNewer, h.SchemaVersion, c.schemaVersion))
+	}
 	if c.guard != nil {
 		if err := c.guard(ctx, actor, h.ID); err != nil {
 			return E(op, c.kind, h.ID, err)

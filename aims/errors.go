@@ -29,6 +29,10 @@ var (
 	// ErrTampered: the journal's hash chain or a record's digest does not
 	// verify; see [*ChainError].
 	ErrTampered = errors.New("journal tampered")
+	// ErrSchemaNewer: the stored record was written by a newer build, with
+	// a schema version this build does not know; changing it here would
+	// drop the fields this build cannot read, so the write is refused.
+	ErrSchemaNewer = errors.New("record written by a newer schema version")
 )
 
 // Error is the structured error of a kernel operation: what was attempted,
