@@ -95,7 +95,7 @@ func ncCommand() *command {
 	return &command{
 		name:    "nc",
 		summary: "nonconformities and improvements with corrective action (10.1, 10.2)",
-		usage:   "open|correct|analyse|act|implement|verify|close|list",
+		usage:   "open|correct|analyse|act|implement|verify|close|list|show",
 		sub: []*command{
 			{name: "open", summary: "record a nonconformity or improvement opportunity", usage: "--type nonconformity|improvement --title T --source audit|incident|complaint|monitoring [--clause C] [--control ID]", run: runNCOpen},
 			{name: "correct", summary: "record the immediate correction (containment)", usage: "ID --text T", run: runNCCorrect},
@@ -105,6 +105,7 @@ func ncCommand() *command {
 			{name: "verify", summary: "record whether the actions were effective (not by the implementer)", usage: "ID --effective|--ineffective --note TEXT", run: runNCVerify},
 			{name: "close", summary: "close a verified nonconformity", usage: "ID", run: runNCClose},
 			{name: "list", summary: "list nonconformities and improvements, or the overdue actions", usage: "[--overdue] [--type nonconformity|improvement]", run: runNCList},
+			{name: "show", summary: "print one nonconformity or improvement in full", usage: "ID [--format text|json]", run: runNCShow},
 		},
 	}
 }

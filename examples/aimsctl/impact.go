@@ -23,6 +23,7 @@ func impactCommand() *command {
 		summary: "AI system impact assessments (6.1.4, 8.4) and the EU AI Act screening",
 		usage:   "new|answer|screen|harm|decide|link|approve|report|inventory|due",
 		sub: []*command{
+			{name: "questions", summary: "a questionnaire's question ids, types and choices", usage: "[--questionnaire ID]", run: runImpactQuestions},
 			{name: "new", summary: "start a draft impact assessment of an AI system", usage: "--system ID", run: runImpactNew},
 			{name: "answer", summary: "record the questionnaire answers of a draft from a YAML or JSON file", usage: "ID --file ANSWERS.yaml", run: runImpactAnswer},
 			{name: "screen", summary: "screen an AI system against the EU AI Act (a screening aid, not legal advice)", usage: "--system ID --file ANSWERS.yaml [--format text|json]", run: runImpactScreen},

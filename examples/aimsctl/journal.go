@@ -29,9 +29,10 @@ func journalCommand() *command {
 	return &command{
 		name:    "journal",
 		summary: "the tamper-evident journal",
-		usage:   "head|checkpoint|keygen|verify",
+		usage:   "head|log|checkpoint|keygen|verify",
 		sub: []*command{
 			{name: "head", summary: "print the journal's last entry", usage: "", run: runJournalHead},
+			{name: "log", summary: "list the journal's entries: who did what to which record, when", usage: "[--kind K] [--id ID] [--limit N]", run: runJournalLog},
 			{name: "keygen", summary: "make an Ed25519 key for signing checkpoints", usage: "--out FILE", run: runJournalKeygen},
 			{name: "checkpoint", summary: "sign the verified journal head; the checkpoint goes to stdout", usage: "--key FILE", run: runJournalCheckpoint},
 			{name: "verify", summary: "check the hash chain, records and checkpoints; exit 0 when intact", usage: "[--checkpoint FILE]... [--key FILE] [--incremental]", run: runJournalVerify},

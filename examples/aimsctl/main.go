@@ -152,6 +152,7 @@ func root() *command {
 			reviewCommand(),
 			metricCommand(),
 			gapCommand(),
+			criteriaCommand(),
 			demoCommand(),
 			planCommand(),
 			applyCommand(),
@@ -275,6 +276,14 @@ func (f *flags) parse(args []string) ([]string, error) {
 		}
 		fl := f.Lookup(name)
 		typed, _, _ := strings.Cut(arg, "=")
+		if fl == nil && workspaceFlags[name] {
+			// A command that needs no workspace ignores the workspace
+			// flags, so that "aimsctl --db x.db catalog" works too.
+			if !hasValue && len(args) > 0 {
+				args = args[1:]
+			}
+			continue
+		}
 		if fl == nil {
 			f.printHelp(f.a.stderr)
 			return nil, usageError("%s: unknown flag %s", f.path, typed)

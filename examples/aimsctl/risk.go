@@ -19,7 +19,7 @@ func riskCommand() *command {
 	return &command{
 		name:    "risk",
 		summary: "the AI risk register (6.1.2, 6.1.3, 8.2, 8.3)",
-		usage:   "add|list|assess|treat|accept|report",
+		usage:   "add|list|assess|treat|accept|report|edit|action done",
 		sub: []*command{
 			{name: "add", summary: "add a risk to the register", usage: "--id ID --title TEXT --owner WHO [--system ID] [--source S] [--objective O] [--cause TEXT] [--consequence TEXT]", run: runRiskAdd},
 			{name: "list", summary: "list the register", usage: "[--owner WHO] [--state STATE] [--band BAND]", run: runRiskList},
@@ -27,6 +27,10 @@ func riskCommand() *command {
 			{name: "treat", summary: "record the treatment plan: options, controls, actions", usage: "ID --option OPTION --control ID [--reject ID=REASON] [--action TITLE;OWNER;YYYY-MM-DD]", run: runRiskTreat},
 			{name: "accept", summary: "accept the risk (its owner, or who the criteria authorise for its band)", usage: "ID --basis TEXT [--next-review YYYY-MM-DD]", run: runRiskAccept},
 			{name: "report", summary: "the register as md, csv, json or OSCAL, and a heatmap", usage: "--format md|csv|json|oscal [--heatmap FILE.svg] [--poam FILE.json]", run: runRiskReport},
+			{name: "edit", summary: "change a risk's title, description, owner, causes or consequences", usage: "ID [--title T] [--description D] [--owner WHO] [--cause C]... [--consequence C]...", run: runRiskEdit},
+			{name: "action", summary: "treatment actions: mark one done", usage: "done RISK ACTION", sub: []*command{
+				{name: "done", summary: "mark a treatment action done", usage: "RISK ACTION", run: runRiskActionDone},
+			}},
 		},
 	}
 }
