@@ -77,7 +77,7 @@ func runReadiness(ctx context.Context, a *app, args []string) error {
 			if !it.OK {
 				mark = "MISSING"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", it.Clause, mark, it.Title, dash(it.Detail))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", it.Clause, mark, it.Title, dash(oneLine(it.Detail)))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -295,7 +295,7 @@ func runNCList(ctx context.Context, a *app, args []string) error {
 		}
 		fmt.Fprintln(tw, "NONCONFORMITY\tACTION\tOWNER\tDUE\tDAYS LATE")
 		for _, o := range late {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", o.Nonconformity, o.Title, o.Owner, o.Due.Format(dateLayout), o.DaysLate)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", o.Nonconformity, oneLine(o.Title), oneLine(o.Owner), o.Due.Format(dateLayout), o.DaysLate)
 		}
 		return tw.Flush()
 	}
@@ -305,7 +305,7 @@ func runNCList(ctx context.Context, a *app, args []string) error {
 	}
 	fmt.Fprintln(tw, "ID\tTYPE\tSTATE\tREF\tOWNER\tTITLE")
 	for _, n := range all {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n.ID, n.Type, n.State, dash(n.Ref), n.Owner, n.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", n.ID, n.Type, n.State, dash(oneLine(n.Ref)), oneLine(n.Owner), oneLine(n.Title))
 	}
 	return tw.Flush()
 }
@@ -600,7 +600,7 @@ func runAuditList(ctx context.Context, a *app, args []string) error {
 		tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tSTATE\tPLANNED\tLEAD\tTITLE")
 		for _, au := range all {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", au.ID, au.State, au.Planned.Format(dateLayout), au.Lead, au.Title)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", au.ID, au.State, au.Planned.Format(dateLayout), oneLine(au.Lead), oneLine(au.Title))
 		}
 		return tw.Flush()
 	})
@@ -866,7 +866,7 @@ func runMetricStatus(ctx context.Context, a *app, args []string) error {
 		if s.Overdue {
 			due += " OVERDUE"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Metric, last, met, due, s.Title)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Metric, last, met, due, oneLine(s.Title))
 	}
 	return tw.Flush()
 }

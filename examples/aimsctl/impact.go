@@ -435,7 +435,7 @@ func runImpactInventory(ctx context.Context, a *app, path string, args []string)
 		if it.Pending != "" {
 			pending = it.Pending + " (" + string(it.PendingState) + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.System, it.Name, dash(it.Current), dash(string(it.Tier)), dash(it.Outcome), dash(next), dash(pending))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.System, oneLine(it.Name), dash(it.Current), dash(string(it.Tier)), dash(it.Outcome), dash(next), dash(pending))
 	}
 	return tw.Flush()
 }

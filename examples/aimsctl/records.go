@@ -86,7 +86,7 @@ func runSystemList(ctx context.Context, a *app, args []string) error {
 		for i, r := range s.Roles {
 			roles[i] = string(r)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Name, dash(strings.Join(roles, ",")), dash(s.Owner), dash(string(s.Stage)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, oneLine(s.Name), dash(strings.Join(roles, ",")), dash(oneLine(s.Owner)), dash(string(s.Stage)))
 	}
 	return tw.Flush()
 }
@@ -182,7 +182,7 @@ func runRoleList(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", ra.ID, dash(ra.Name), joinRoles(ra.Roles))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", ra.ID, dash(oneLine(ra.Name)), joinRoles(ra.Roles))
 	}
 	return tw.Flush()
 }

@@ -99,7 +99,7 @@ func runRiskList(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", rk.ID, rk.Title, rk.Owner, rk.State, band(rk.Inherent), band(rk.Residual))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", rk.ID, oneLine(rk.Title), oneLine(rk.Owner), rk.State, band(rk.Inherent), band(rk.Residual))
 	}
 	return tw.Flush()
 }
