@@ -147,7 +147,7 @@ func Open(ctx context.Context, store aims.Store, tenant string, opts *Options) (
 	a.docs = aims.NewDocuments(ws)
 	a.audits = audit.NewAudits(ws, a.cat)
 	a.programmes = audit.NewProgrammes(ws)
-	a.ncs = audit.NewNonconformities(ws)
+	a.ncs = audit.NewNonconformities(ws).WithCatalog(a.cat)
 	a.reviews = audit.NewReviews(ws, audit.RiskInputFunc(a.reviewInputs))
 	a.metrics = audit.NewMetrics(ws)
 	a.gap = audit.NewGap(ws, a.cat)

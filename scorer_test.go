@@ -89,6 +89,9 @@ func TestCustomScorerEndToEnd(t *testing.T) {
 	}
 
 	// Register: add, assess with the scorer's own inputs.
+	if err := aims.AISystems(a.Workspace()).Create(ctx, "alice", &aims.AISystem{Meta: aims.Meta{ID: "credit"}, Name: "Credit scoring", Roles: []aims.AIRole{aims.AIRoleProvider}, Owner: "alice", InScope: true}); err != nil {
+		t.Fatal(err)
+	}
 	for _, id := range []string{"r1", "r2"} {
 		rk := &risk.Risk{Meta: aims.Meta{ID: id}, Title: "Model weights leak " + id, Owner: "alice", Systems: []string{"credit"},
 			Sources: []controls.RiskSource{controls.SourceHardware}, Objectives: []controls.AIObjective{controls.AIObjectiveSecurity}}
@@ -141,10 +144,6 @@ func TestCustomScorerEndToEnd(t *testing.T) {
 
 	// Impact: a harm above the threshold opens a risk rated by the fair
 	// scorer from the RiskInput mapping, in one Link.
-	if err := aims.AISystems(a.Workspace()).Create(ctx, "alice", &aims.AISystem{Meta: aims.Meta{ID: "credit"}, Name: "Credit scoring",
-		Roles: []aims.AIRole{aims.AIRoleProvider}, Owner: "alice", InScope: true}); err != nil {
-		t.Fatal(err)
-	}
 	ia, err := a.Impacts().New(ctx, "alice", "credit")
 	if err != nil {
 		t.Fatal(err)

@@ -301,6 +301,9 @@ func (s *Audits) Plan(ctx context.Context, actor string, in PlanInput) (*Audit, 
 	scope := make([]string, len(a.Areas))
 	for i, ar := range a.Areas {
 		scope[i] = ar.ID
+		if err := checkRef(s.cat, fmt.Sprintf("areas[%d].id", i), ar.ID, true); err != nil {
+			return nil, aims.E("plan", KindAudit, in.ID, err)
+		}
 	}
 	var applicable []string
 	for _, id := range in.Applicable {
@@ -412,6 +415,9 @@ func (s *Audits) RecordResult(ctx context.Context, actor, id, ref string, r Resu
 // the finding names it. The finding is written first: if opening the
 // nonconformity fails, the error says so and the finding stays.
 func (s *Audits) AddFinding(ctx context.Context, actor, auditID string, f *Finding) error {
+	if err := checkRef(s.cat, "ref", f.Ref, false); err != nil {
+		return aims.E("add-finding", KindAudit, auditID, err)
+	}
 	a, err := s.fieldwork(ctx, "add-finding", actor, auditID, f.Ref)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/controls"
 	"github.com/aimsgo/iso42001/internal/natsort"
 )
 
@@ -120,4 +121,22 @@ func date(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format("2006-01-02")
+}
+
+// checkRef returns an [aims.ErrInvalid] error at path unless ref is a
+// clause or control of cat, or (when groups) an Annex A objective whose
+// controls an audit area may cover ("A.7").
+func checkRef(cat *controls.Catalog, path, ref string, groups bool) error {
+	if _, err := cat.Control(ref); err == nil {
+		return nil
+	}
+	if _, err := cat.Clause(ref); err == nil {
+		return nil
+	}
+	if groups {
+		if _, err := cat.Objective(ref); err == nil {
+			return nil
+		}
+	}
+	return aims.Invalid(path, fmt.Sprintf("%q is not a clause or control of catalog %s", ref, cat.ID()))
 }

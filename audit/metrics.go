@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/controls"
 	"github.com/aimsgo/iso42001/internal/natsort"
 )
 
@@ -125,6 +126,11 @@ func NewMetrics(ws *aims.Workspace) *Metrics {
 // existing objective and, when Measure is set, one of its measures; the
 // measure's target and direction are copied when the metric has none.
 func (ms *Metrics) Add(ctx context.Context, actor string, m *Metric) error {
+	for i, c := range m.Controls {
+		if _, err := controls.ISO42001().Control(c); err != nil {
+			return aims.E("add", KindMetric, m.ID, aims.Invalid(fmt.Sprintf("controls[%d]", i), fmt.Sprintf("%q is not an Annex A control", c)))
+		}
+	}
 	if m.Objective != "" {
 		o, err := aims.Objectives(ms.ws).Get(ctx, m.Objective)
 		if err != nil {

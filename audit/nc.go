@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/controls"
 	"github.com/aimsgo/iso42001/internal/natsort"
 )
 
@@ -325,13 +326,26 @@ func NonconformityWorkflow() *aims.Machine[Nonconformity, NCState, NCEvent] { re
 // Nonconformities is the register of nonconformities and improvement
 // opportunities (10.1, 10.2). It is safe for concurrent use.
 type Nonconformities struct {
-	ws *aims.Workspace
-	c  *aims.Collection[Nonconformity, *Nonconformity]
+	ws  *aims.Workspace
+	cat *controls.Catalog
+	c   *aims.Collection[Nonconformity, *Nonconformity]
 }
 
-// NewNonconformities returns the register of ws.
+// NewNonconformities returns the register of ws; the clause or control a
+// record names is checked against controls.ISO42001() (see
+// [Nonconformities.WithCatalog]).
 func NewNonconformities(ws *aims.Workspace) *Nonconformities {
-	return &Nonconformities{ws: ws, c: aims.NewCollection[Nonconformity](ws, KindNonconformity, 1)}
+	return &Nonconformities{ws: ws, cat: controls.ISO42001(), c: aims.NewCollection[Nonconformity](ws, KindNonconformity, 1)}
+}
+
+// WithCatalog returns a copy of the register that checks references
+// against cat (the organisation's merged catalog, say).
+func (r *Nonconformities) WithCatalog(cat *controls.Catalog) *Nonconformities {
+	cp := *r
+	if cat != nil {
+		cp.cat = cat
+	}
+	return &cp
 }
 
 // Collection returns the underlying collection.
@@ -347,6 +361,11 @@ func (r *Nonconformities) Open(ctx context.Context, actor string, n *Nonconformi
 		n.Owner = actor
 	}
 	n.Closed, n.ImplementedBy, n.Verifications = time.Time{}, "", nil
+	if n.Ref != "" {
+		if err := checkRef(r.cat, "ref", n.Ref, false); err != nil {
+			return aims.E("open", KindNonconformity, n.ID, err)
+		}
+	}
 	return aims.Start(ctx, r.c, ncWorkflow, actor, n)
 }
 

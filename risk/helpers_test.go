@@ -61,6 +61,13 @@ func newFixture(t testing.TB) *fixture {
 			t.Fatal(err)
 		}
 	}
+	// The AI systems the tests' risks affect: Add refuses a system the
+	// inventory does not hold.
+	for _, id := range []string{"credit-scoring", "fraud-detection", "support-assistant", "a"} {
+		if err := aims.AISystems(ws).Create(ctx, admin, &aims.AISystem{Meta: aims.Meta{ID: id}, Name: id, Roles: []aims.AIRole{aims.AIRoleProvider}}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	crit := DefaultCriteria()
 	if err := SaveCriteria(ctx, ws, admin, crit); err != nil {
 		t.Fatal(err)

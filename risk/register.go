@@ -104,6 +104,19 @@ func (r *Register) Add(ctx context.Context, actor string, rk *Risk) error {
 	if err := p.Err(); err != nil {
 		return aims.E("add", Kind, rk.ID, err)
 	}
+	systems := aims.AISystems(r.ws)
+	for i, id := range rk.Systems {
+		ok, err := systems.Exists(ctx, id)
+		if err != nil {
+			return aims.E("add", Kind, rk.ID, err)
+		}
+		if !ok {
+			p.Addf(fmt.Sprintf("systems[%d]", i), "%q is not an AI system of the inventory", id)
+		}
+	}
+	if err := p.Err(); err != nil {
+		return aims.E("add", Kind, rk.ID, err)
+	}
 	return aims.Start(ctx, r.risks, r.machine, actor, rk)
 }
 

@@ -734,3 +734,17 @@ func TestRateRefusesInconsistentScorer(t *testing.T) {
 		}
 	}
 }
+
+// TestAddRefusesUnknownSystem: a risk names AI systems of the inventory.
+func TestAddRefusesUnknownSystem(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	rk := &Risk{Meta: aims.Meta{ID: "risk-x"}, Title: "Drift", Owner: alice, Systems: []string{"credit-scoring", "no-such-system"}}
+	err := f.reg.Add(t.Context(), alice, rk)
+	if !errors.Is(err, aims.ErrInvalid) || !strings.Contains(err.Error(), `systems[1]: "no-such-system" is not an AI system of the inventory`) {
+		t.Fatalf("Add = %v, want ErrInvalid naming systems[1]", err)
+	}
+	if ok, _ := f.reg.Collection().Exists(t.Context(), "risk-x"); ok {
+		t.Error("the refused risk was stored")
+	}
+}

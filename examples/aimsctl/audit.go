@@ -630,6 +630,9 @@ func runReviewPrepare(ctx context.Context, a *app, args []string) error {
 	if _, err := leaf(f, args, 0, 0); err != nil {
 		return err
 	}
+	if strings.TrimSpace(*id) == "" {
+		return usageError("aimsctl review prepare: --id is required")
+	}
 	ws, err := wf.open(ctx, a, false)
 	if err != nil {
 		return err
@@ -767,6 +770,9 @@ func runMetricAdd(ctx context.Context, a *app, args []string) error {
 	evaluatedBy := f.String("evaluated-by", "", "who evaluates the results (default: the actor)")
 	if _, err := leaf(f, args, 0, 0); err != nil {
 		return err
+	}
+	if strings.TrimSpace(*id) == "" {
+		return usageError("aimsctl metric add: --id is required")
 	}
 	m := &audit.Metric{Meta: aims.Meta{ID: *id}, Title: *name, Objective: *objective, Measure: *measure, Controls: ctrls,
 		Method: *method, FrequencyDays: *every, Direction: aims.Direction(*direction), Unit: *unit}

@@ -31,8 +31,8 @@ type wsFlags struct {
 
 func addWorkspaceFlags(f *flags) *wsFlags {
 	return &wsFlags{
-		db:     f.String("db", cmp.Or(f.a.getenv("AIMSCTL_DB"), "./aims.db"), "workspace: a SQLite file, or a postgres:// URL (default $AIMSCTL_DB, else ./aims.db)"),
-		tenant: f.String("tenant", cmp.Or(f.a.getenv("AIMSCTL_TENANT"), "default"), "tenant (organisation) inside the workspace (default $AIMSCTL_TENANT, else default)"),
+		db:     f.String("db", cmp.Or(f.a.getenv("AIMSCTL_DB"), "./aims.db"), "workspace: a SQLite file, or a postgres:// URL ($AIMSCTL_DB sets the default)"),
+		tenant: f.String("tenant", cmp.Or(f.a.getenv("AIMSCTL_TENANT"), "default"), "tenant (organisation) inside the workspace ($AIMSCTL_TENANT sets the default)"),
 		actor:  f.String("as", "", "who acts (default $AIMSCTL_ACTOR, else $USER)"),
 	}
 }
