@@ -149,6 +149,12 @@ func (c *Collection[T, P]) Create(ctx context.Context, actor string, v P) error 
 }
 
 func (c *Collection[T, P]) create(ctx context.Context, actor string, v P) error {
+	h := c.newHeader(actor, v)
+	return c.write(ctx, "create", actor, v, h, 0, Entry{Event: EventCreate, To: h.State})
+}
+
+// newHeader is the header of v as created by actor now.
+func (c *Collection[T, P]) newHeader(actor string, v P) Meta {
 	h := *v.Header()
 	if h.ID == "" {
 		h.ID = c.ws.NewID(c.kind)
@@ -159,7 +165,7 @@ func (c *Collection[T, P]) create(ctx context.Context, actor string, v P) error 
 		h.SchemaVersion = c.schemaVersion
 	}
 	h.CreatedAt, h.CreatedBy, h.UpdatedAt, h.UpdatedBy = now, actor, now, actor
-	return c.write(ctx, "create", actor, v, h, 0, Entry{Event: EventCreate, To: h.State})
+	return h
 }
 
 // Update stores v over the version named in its Meta. A stale version
@@ -226,35 +232,48 @@ func (c *Collection[T, P]) save(ctx context.Context, op, actor string, v P, h Me
 }
 
 func (c *Collection[T, P]) write(ctx context.Context, op, actor string, v P, h Meta, expected int64, entry Entry) error {
+	w, e, restore, err := c.stage(ctx, op, actor, v, h, expected, entry)
+	if err != nil {
+		return err
+	}
+	if _, err := c.ws.Commit(ctx, []Write{w}, []Entry{e}); err != nil {
+		restore()
+		return E(op, c.kind, h.ID, err)
+	}
+	return nil
+}
+
+// stage checks and encodes v with header h as the write of expected+1, and
+// returns the write, its journal entry and how to restore v's header should
+// the commit fail. v's header is set as if the write succeeded.
+func (c *Collection[T, P]) stage(ctx context.Context, op, actor string, v P, h Meta, expected int64, entry Entry) (Write, Entry, func(), error) {
+	noop := func() {}
 	if !ValidName(actor) {
-		return E(op, c.kind, h.ID, Invalid("actor", "is required"))
+		return Write{}, Entry{}, noop, E(op, c.kind, h.ID, Invalid("actor", "is required"))
 	}
 	if !ValidName(h.ID) {
-		return E(op, c.kind, h.ID, Invalid("id", fmt.Sprintf("must be 1-%d printable bytes", maxName)))
+		return Write{}, Entry{}, noop, E(op, c.kind, h.ID, Invalid("id", fmt.Sprintf("must be 1-%d printable bytes", maxName)))
 	}
 	if h.SchemaVersion > c.schemaVersion {
-		return E(op, c.kind, h.ID, fmt.Errorf("%w: stored at schema version %d, this build writes %d: upgrade before changing it", ErrSchemaNewer, h.SchemaVersion, c.schemaVersion))
+		return Write{}, Entry{}, noop, E(op, c.kind, h.ID, fmt.Errorf("%w: stored at schema version %d, this build writes %d: upgrade before changing it", ErrSchemaNewer, h.SchemaVersion, c.schemaVersion))
 	}
 	if c.guard != nil {
 		if err := c.guard(ctx, actor, h.ID); err != nil {
-			return E(op, c.kind, h.ID, err)
+			return Write{}, Entry{}, noop, E(op, c.kind, h.ID, err)
 		}
 	}
 	saved := *v.Header()
+	restore := func() { *v.Header() = saved }
 	*v.Header() = h
 	v.Header().Version = expected + 1
 	rec, err := c.encode(v)
 	if err != nil {
-		*v.Header() = saved
-		return E(op, c.kind, h.ID, err)
+		restore()
+		return Write{}, Entry{}, noop, E(op, c.kind, h.ID, err)
 	}
 	entry.Time, entry.Actor, entry.Kind, entry.ID = v.Header().UpdatedAt, actor, c.kind, h.ID
 	entry.Version, entry.Digest = expected+1, Digest(rec.Data)
-	if _, err := c.ws.Commit(ctx, []Write{{Record: rec, Expected: expected}}, []Entry{entry}); err != nil {
-		*v.Header() = saved
-		return E(op, c.kind, h.ID, err)
-	}
-	return nil
+	return Write{Record: rec, Expected: expected}, entry, restore, nil
 }
 
 func (c *Collection[T, P]) encode(v P) (Record, error) {

@@ -632,39 +632,57 @@ type Firing[T any, E ~string] struct {
 // operation. It returns the updated record. Nothing is written on any
 // error; errors are [*Error] values naming "fire <event>" and the record.
 func Fire[T any, P Doc[T], S, E ~string](ctx context.Context, c *Collection[T, P], m *Machine[T, S, E], f Firing[T, E]) (P, error) {
-	op := "fire " + string(f.Event)
-	if !ValidName(f.Actor) {
-		return nil, opError(op, c.Kind(), f.ID, Invalid("actor", "is required"))
-	}
-	p, err := c.Get(ctx, f.ID)
+	p, w, e, restore, err := fireStage(ctx, c, m, f)
 	if err != nil {
 		return nil, err
 	}
+	if _, err := c.ws.Commit(ctx, []Write{w}, []Entry{e}); err != nil {
+		restore()
+		return nil, opError("fire "+string(f.Event), c.kind, f.ID, err)
+	}
+	return p, nil
+}
+
+// fireStage does everything Fire does but the commit: it reads the record,
+// checks the step (authority, duties, guards) and returns the record as it
+// will be, its write and its journal entry.
+func fireStage[T any, P Doc[T], S, E ~string](ctx context.Context, c *Collection[T, P], m *Machine[T, S, E], f Firing[T, E]) (P, Write, Entry, func(), error) {
+	op := "fire " + string(f.Event)
+	fail := func(err error) (P, Write, Entry, func(), error) { return nil, Write{}, Entry{}, func() {}, err }
+	if !ValidName(f.Actor) {
+		return fail(opError(op, c.Kind(), f.ID, Invalid("actor", "is required")))
+	}
+	p, err := c.Get(ctx, f.ID)
+	if err != nil {
+		return fail(err)
+	}
 	h := *p.Header()
 	if f.Version != 0 && f.Version != h.Version {
-		return nil, opError(op, c.Kind(), f.ID, fmt.Errorf("%w: expected version %d, stored version is %d", ErrConflict, f.Version, h.Version))
+		return fail(opError(op, c.Kind(), f.ID, fmt.Errorf("%w: expected version %d, stored version is %d", ErrConflict, f.Version, h.Version)))
 	}
 	state := S(h.State)
 	if err := m.checkRecord(h, state, f.Event); err != nil {
-		return nil, opError(op, c.Kind(), f.ID, err)
+		return fail(opError(op, c.Kind(), f.ID, err))
 	}
 	if f.Change != nil {
 		if err := f.Change((*T)(p)); err != nil {
-			return nil, opError(op, c.Kind(), f.ID, err)
+			return fail(opError(op, c.Kind(), f.ID, err))
 		}
 		*p.Header() = h
 	}
 	to, err := m.Step(ctx, c.Workspace().Authorizer(), (*T)(p), state, f.Actor, f.Event)
 	if err != nil {
-		return nil, opError(op, c.Kind(), f.ID, err)
+		return fail(opError(op, c.Kind(), f.ID, err))
 	}
 	next := h
 	next.State, next.Workflow = string(to), m.id
-	entry := Entry{Event: string(f.Event), From: string(state), To: string(to)}
-	if err := c.save(ctx, op, f.Actor, p, next, h.Version, entry); err != nil {
-		return nil, err
+	next.Kind = c.kind
+	next.UpdatedAt, next.UpdatedBy = c.ws.Now(), f.Actor
+	w, e, restore, err := c.stage(ctx, op, f.Actor, p, next, h.Version, Entry{Event: string(f.Event), From: string(state), To: string(to)})
+	if err != nil {
+		return fail(err)
 	}
-	return p, nil
+	return p, w, e, restore, nil
 }
 
 // checkRecord refuses a record this machine must not move: one in an

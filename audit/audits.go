@@ -441,16 +441,18 @@ func (s *Audits) AddFinding(ctx context.Context, actor, auditID string, f *Findi
 		}
 		f.Nonconformity = nc.ID
 	}
-	if err := s.findings.Create(ctx, actor, f); err != nil {
+	// The finding and the nonconformity it opens are one step (aims.Tx).
+	tx := s.ws.Begin()
+	if err := aims.CreateIn(ctx, tx, s.findings, actor, f); err != nil {
 		return err
 	}
 	if nc != nil {
 		nc.SourceRef = f.ID
-		if err := s.ncs.Open(ctx, actor, nc); err != nil {
-			return fmt.Errorf("finding %s recorded, but opening its nonconformity failed: %w", f.ID, err)
+		if err := s.ncs.openIn(ctx, tx, actor, nc); err != nil {
+			return fmt.Errorf("finding %s: its nonconformity is refused, so neither is recorded: %w", f.ID, err)
 		}
 	}
-	return nil
+	return tx.Commit(ctx)
 }
 
 // FindingsOf returns the findings of audit id, by id.

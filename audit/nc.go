@@ -354,6 +354,22 @@ func (r *Nonconformities) Collection() *aims.Collection[Nonconformity, *Nonconfo
 // Open records a new nonconformity or improvement in state open. Raised
 // defaults to the workspace clock; Owner defaults to actor.
 func (r *Nonconformities) Open(ctx context.Context, actor string, n *Nonconformity) error {
+	if err := r.prepare(actor, n); err != nil {
+		return err
+	}
+	return aims.Start(ctx, r.c, ncWorkflow, actor, n)
+}
+
+// openIn stages Open in tx.
+func (r *Nonconformities) openIn(ctx context.Context, tx *aims.Tx, actor string, n *Nonconformity) error {
+	if err := r.prepare(actor, n); err != nil {
+		return err
+	}
+	return aims.StartIn(ctx, tx, r.c, ncWorkflow, actor, n)
+}
+
+// prepare fills a new record's defaults and checks its reference.
+func (r *Nonconformities) prepare(actor string, n *Nonconformity) error {
 	if n.Raised.IsZero() {
 		n.Raised = r.ws.Now()
 	}
@@ -366,7 +382,7 @@ func (r *Nonconformities) Open(ctx context.Context, actor string, n *Nonconformi
 			return aims.E("open", KindNonconformity, n.ID, err)
 		}
 	}
-	return aims.Start(ctx, r.c, ncWorkflow, actor, n)
+	return nil
 }
 
 // Get returns the nonconformity with id.

@@ -451,11 +451,10 @@ func (s *Service) Reject(ctx context.Context, actor, id, reason string) (*Assess
 }
 
 // Approve approves an assessment in review: the reviewer holds a reviewer
-// role and is not its author. It sets the next review date, then moves the
-// system's previously approved assessment to superseded. The two writes
-// are separate store operations: if the second fails, the new assessment
-// is approved and the error says which older one is still to supersede
-// (call Approve's successor step again with [Service.Supersede]).
+// role and is not its author. It sets the next review date and moves the
+// system's previously approved assessments to superseded, as one step
+// (aims.Tx): on a Transactor all or nothing, elsewhere every transition is
+// checked before the first write.
 func (s *Service) Approve(ctx context.Context, actor, id string) (*Assessment, error) {
 	cur, err := s.assessments.Get(ctx, id)
 	if err != nil {
@@ -466,7 +465,11 @@ func (s *Service) Approve(ctx context.Context, actor, id string) (*Assessment, e
 		return nil, err
 	}
 	now := s.ws.Now()
-	a, err := aims.Fire(ctx, s.assessments, s.machine, aims.Firing[Assessment, Event]{ID: id, Version: cur.Version, Actor: actor, Event: EventApprove,
+	// The approval and the superseding of the system's older assessments
+	// are one step: one transaction on a Transactor, every transition
+	// checked before the first write.
+	tx := s.ws.Begin()
+	a, err := aims.FireIn(ctx, tx, s.assessments, s.machine, aims.Firing[Assessment, Event]{ID: id, Version: cur.Version, Actor: actor, Event: EventApprove,
 		Change: func(a *Assessment) error {
 			a.ApprovedBy, a.ApprovedAt = actor, now
 			days := a.ReviewDays
@@ -483,9 +486,13 @@ func (s *Service) Approve(ctx context.Context, actor, id string) (*Assessment, e
 		return nil, err
 	}
 	for _, o := range older {
-		if err := s.Supersede(ctx, actor, o.ID, a.ID); err != nil {
-			return a, fmt.Errorf("approved %s, but superseding %s failed: %w", a.ID, o.ID, err)
+		if _, err := aims.FireIn(ctx, tx, s.assessments, s.machine, aims.Firing[Assessment, Event]{ID: o.ID, Version: o.Version, Actor: actor, Event: EventSupersede,
+			Change: func(x *Assessment) error { x.SupersededBy = id; return nil }}); err != nil {
+			return nil, fmt.Errorf("approving %s would supersede %s, which is refused: %w", id, o.ID, err)
 		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, err
 	}
 	return a, nil
 }

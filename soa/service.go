@@ -404,30 +404,32 @@ func (s *Service) Reject(ctx context.Context, actor string, n int, comment strin
 		Change: func(v *SoA) error { v.ReviewComment = comment; return nil }})
 }
 
-// Approve approves version n, then supersedes the previously approved
-// version. actor needs the role approver or top-management and must not
-// be the author. The two writes are not one transaction: should the
-// second fail, both versions read as approved until the next Approve, and
-// [Service.Approved] still returns the newer one.
+// Approve approves version n and supersedes the previously approved
+// version, as one step (aims.Tx): all or nothing on a Transactor, and
+// every transition checked before the first write elsewhere. actor needs
+// the role approver or top-management and must not be the author.
 func (s *Service) Approve(ctx context.Context, actor string, n int) (*SoA, error) {
-	doc, err := aims.Fire(ctx, s.versions, s.machine, aims.Firing[SoA, Event]{ID: versionID(n), Actor: actor, Event: EventApprove,
-		Change: func(v *SoA) error { v.ApprovedBy, v.ApprovedAt = actor, s.ws.Now(); return nil }})
+	older, err := s.collect(ctx, map[string]string{"state": string(StateApproved)})
 	if err != nil {
 		return nil, err
 	}
-	older, err := s.collect(ctx, map[string]string{"state": string(StateApproved)})
+	tx := s.ws.Begin()
+	doc, err := aims.FireIn(ctx, tx, s.versions, s.machine, aims.Firing[SoA, Event]{ID: versionID(n), Actor: actor, Event: EventApprove,
+		Change: func(v *SoA) error { v.ApprovedBy, v.ApprovedAt = actor, s.ws.Now(); return nil }})
 	if err != nil {
-		return doc, fmt.Errorf("soa: version %d approved, but superseding older versions failed: %w", n, err)
+		return nil, err
 	}
 	for _, o := range older {
 		if o.Number >= n {
 			continue
 		}
-		_, err := aims.Fire(ctx, s.versions, s.machine, aims.Firing[SoA, Event]{ID: o.ID, Version: o.Version, Actor: actor, Event: EventSupersede,
-			Change: func(v *SoA) error { v.SupersededBy = n; return nil }})
-		if err != nil {
-			return doc, fmt.Errorf("soa: version %d approved, but superseding version %d failed: %w", n, o.Number, err)
+		if _, err := aims.FireIn(ctx, tx, s.versions, s.machine, aims.Firing[SoA, Event]{ID: o.ID, Version: o.Version, Actor: actor, Event: EventSupersede,
+			Change: func(v *SoA) error { v.SupersededBy = n; return nil }}); err != nil {
+			return nil, fmt.Errorf("soa: approving version %d would supersede version %d, which is refused: %w", n, o.Number, err)
 		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, err
 	}
 	return doc, nil
 }
