@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"time"
 
 	"github.com/aimsgo/iso42001/internal/strictjson"
 )
@@ -67,7 +66,7 @@ func Decode[T any, P Doc[T]](data []byte) (P, error) {
 func jsonProblem(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return Invalid(te.Field, fmt.Sprintf("must be %s, got JSON %s", describeType(te.Type), te.Value))
+		return Invalid(te.Field, fmt.Sprintf("must be %s, got JSON %s", strictjson.DescribeType(te.Type), te.Value))
 	}
 	return Invalid("", err.Error())
 }
@@ -93,32 +92,3 @@ func problemsOf(res strictjson.Result) error {
 	return p.Err()
 }
 
-var timeType = reflect.TypeFor[time.Time]()
-
-// describeType names a Go type in JSON terms for error messages.
-func describeType(t reflect.Type) string {
-	if t == nil {
-		return "a value"
-	}
-	if t == timeType {
-		return "an RFC 3339 time string"
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "an integer"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Struct, reflect.Map:
-		return "an object"
-	case reflect.Pointer:
-		return describeType(t.Elem())
-	}
-	return "a " + t.Kind().String()
-}

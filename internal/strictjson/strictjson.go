@@ -297,7 +297,7 @@ func (s *scanner) literal(lit string) error {
 
 func (s *scanner) checkBool(t reflect.Type) {
 	if t != nil && t.Kind() != reflect.Bool {
-		s.add(fmt.Sprintf("must be %s, got a boolean", describeType(t)))
+		s.add(fmt.Sprintf("must be %s, got a boolean", DescribeType(t)))
 	}
 }
 
@@ -463,7 +463,7 @@ func (s *scanner) object(t reflect.Type) error {
 	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String:
 		elem = t.Elem()
 	default:
-		s.add(fmt.Sprintf("must be %s, got an object", describeType(t)))
+		s.add(fmt.Sprintf("must be %s, got an object", DescribeType(t)))
 		elem = nil
 	}
 	s.pos++ // '{'
@@ -568,7 +568,7 @@ func (s *scanner) array(t reflect.Type) error {
 	case t.Kind() == reflect.Slice || t.Kind() == reflect.Array:
 		elem = t.Elem()
 	default:
-		s.add(fmt.Sprintf("must be %s, got an array", describeType(t)))
+		s.add(fmt.Sprintf("must be %s, got an array", DescribeType(t)))
 	}
 	s.pos++ // '['
 	s.skipSpace()
@@ -621,7 +621,7 @@ func (s *scanner) checkString(t reflect.Type, raw []byte, escaped bool) {
 		// []byte is base64 text; encoding/json checks the encoding.
 	case reflect.PointerTo(t).Implements(textUnmarshalerType):
 	default:
-		s.add(fmt.Sprintf("must be %s, got a string", describeType(t)))
+		s.add(fmt.Sprintf("must be %s, got a string", DescribeType(t)))
 	}
 }
 
@@ -646,7 +646,7 @@ func (s *scanner) checkNumber(t reflect.Type, raw []byte) {
 			s.add(fmt.Sprintf("must be a number within the range of a %d-bit float, got %s", t.Bits(), Truncate(string(raw))))
 		}
 	default:
-		s.add(fmt.Sprintf("must be %s, got a number", describeType(t)))
+		s.add(fmt.Sprintf("must be %s, got a number", DescribeType(t)))
 	}
 }
 
@@ -708,8 +708,9 @@ func Fields(t reflect.Type) map[string]reflect.Type {
 	return out
 }
 
-// describeType names a Go type in JSON terms for error messages.
-func describeType(t reflect.Type) string {
+// DescribeType names a Go type in JSON terms for error messages ("an
+// integer", "an RFC 3339 time string").
+func DescribeType(t reflect.Type) string {
 	if t == nil {
 		return "a value"
 	}
@@ -731,7 +732,7 @@ func describeType(t reflect.Type) string {
 	case reflect.Struct, reflect.Map:
 		return "an object"
 	case reflect.Pointer:
-		return describeType(t.Elem())
+		return DescribeType(t.Elem())
 	}
 	return "a " + t.Kind().String()
 }
