@@ -91,4 +91,3 @@ func problemsOf(res strictjson.Result) error {
 	p.omitted += res.Omitted
 	return p.Err()
 }
-
