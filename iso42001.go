@@ -123,7 +123,7 @@ func Open(ctx context.Context, store aims.Store, tenant string, opts *Options) (
 	if err != nil {
 		return nil, fmt.Errorf("iso42001: open %s: %w", tenant, err)
 	}
-	if a.risks, err = risk.NewRegister(ws, a.crit, scorer, &risk.Options{Catalog: a.cat}); err != nil {
+	if a.risks, err = risk.NewRegister(ws, a.crit, scorer, &risk.RegisterOptions{Catalog: a.cat}); err != nil {
 		return nil, err
 	}
 	a.impacts, err = impact.NewService(ctx, ws, &impact.Options{

@@ -628,7 +628,7 @@ func (pl *planner) criteria(ctx context.Context) error {
 			pl.problems.Add("riskCriteria.scorer", err.Error()+"; open the AIMS with these criteria and its Scorers to apply them")
 			return nil
 		}
-		if pl.reg, err = risk.NewRegister(pl.a.ws, want, scorer, &risk.Options{Catalog: pl.a.cat}); err != nil {
+		if pl.reg, err = risk.NewRegister(pl.a.ws, want, scorer, &risk.RegisterOptions{Catalog: pl.a.cat}); err != nil {
 			return err
 		}
 	}

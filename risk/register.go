@@ -15,8 +15,15 @@ import (
 	"github.com/aimsgo/iso42001/internal/natsort"
 )
 
-// Options configures a [Register]. The zero value means the defaults.
-type Options struct {
+// Options is the old name of [RegisterOptions].
+//
+// Deprecated: use RegisterOptions; "Options" read too much like the
+// treatment [Option] beside it.
+type Options = RegisterOptions
+
+// RegisterOptions configures a [Register]. The zero value means the
+// defaults.
+type RegisterOptions struct {
 	// Catalog checks treatment controls and names the Annex A controls
 	// relevant to a risk; default [controls.ISO42001]. Use [controls.Merge]
 	// to add the organisation's own controls.
@@ -40,7 +47,7 @@ type Register struct {
 // NewRegister returns the register of ws, scoring with scorer under crit.
 // Load the workspace's criteria with [LoadCriteria] and the scorer they
 // name with [Builtins]().ForCriteria.
-func NewRegister(ws *aims.Workspace, crit *Criteria, scorer Scorer, opts *Options) (*Register, error) {
+func NewRegister(ws *aims.Workspace, crit *Criteria, scorer Scorer, opts *RegisterOptions) (*Register, error) {
 	var p aims.Problems
 	if ws == nil {
 		p.Add("workspace", "is required")

@@ -71,19 +71,24 @@ func (f Finding) String() string {
 	return string(f.Severity) + ": " + f.Control + ": " + f.Message + " [" + f.Rule + "]"
 }
 
-// Report is the result of [Validate]: every finding, in the order of the
-// SoA's entries, unknown references last.
-type Report struct {
+// Validation is the result of [Validate]: every finding, in the order of
+// the SoA's entries, unknown references last.
+type Validation struct {
 	Findings []Finding `json:"findings"`
 }
 
+// Report is the old name of [Validation].
+//
+// Deprecated: use Validation; the soa package's reports are its renderings.
+type Report = Validation
+
 // Errors returns the findings of severity error.
-func (r Report) Errors() []Finding { return r.filter(SeverityError) }
+func (r Validation) Errors() []Finding { return r.filter(SeverityError) }
 
 // Warnings returns the findings of severity warning.
-func (r Report) Warnings() []Finding { return r.filter(SeverityWarning) }
+func (r Validation) Warnings() []Finding { return r.filter(SeverityWarning) }
 
-func (r Report) filter(s Severity) []Finding {
+func (r Validation) filter(s Severity) []Finding {
 	var out []Finding
 	for _, f := range r.Findings {
 		if f.Severity == s {
@@ -94,12 +99,12 @@ func (r Report) filter(s Severity) []Finding {
 }
 
 // OK reports whether there is no error (warnings allowed).
-func (r Report) OK() bool { return len(r.Errors()) == 0 }
+func (r Validation) OK() bool { return len(r.Errors()) == 0 }
 
 // Err returns nil when there is no error finding, or a
 // [*aims.ValidationError] (matching aims.ErrInvalid) with one problem per
 // error, at path "entries[<control>]".
-func (r Report) Err() error {
+func (r Validation) Err() error {
 	var p aims.Problems
 	for _, f := range r.Errors() {
 		p.Add("entries["+f.Control+"]", f.Message+" ["+f.Rule+"]")
@@ -118,8 +123,8 @@ const maxNamed = 5
 // and given a status. For an SoA of the built-in catalog, Annex A
 // membership is checked against controls.ISO42001(); own controls are
 // checked when the SoA is generated (see [SoA.Unresolved]).
-func Validate(s *SoA) Report {
-	var r Report
+func Validate(s *SoA) Validation {
+	var r Validation
 	add := func(sev Severity, rule, control string, src Source, format string, args ...any) {
 		r.Findings = append(r.Findings, Finding{Severity: sev, Rule: rule, Control: control, Source: src, Message: fmt.Sprintf(format, args...)})
 	}
