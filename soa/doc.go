@@ -20,7 +20,7 @@
 //
 // # Validating
 //
-// [Validate] reads an SoA as an auditor would and returns a [Report] of
+// [Validate] reads an SoA as an auditor would and returns a [Validation] of
 // [Finding]s: errors (an exclusion a risk treatment relies on, an
 // unjustified exclusion, an unknown or missing control) and warnings (an
 // applicable control without owner or status). [SoA.Validate] only checks

@@ -20,7 +20,7 @@ type finding struct {
 	Source   string
 }
 
-func findings(r soa.Report) []finding {
+func findings(r soa.Validation) []finding {
 	var out []finding
 	for _, f := range r.Findings {
 		src := ""
