@@ -94,4 +94,20 @@ else
   echo "WARNING: sqlite3 tool not available; journal tamper cases skipped (the Go tests tamper through database/sql)" >&2
 fi
 # --- end of journal tamper cases ---------------------------------------
+# --- AIMS as code (issue 13) ---
+# The worked organisation's manifest applied to a fresh workspace: plan
+# says something would change (exit 2), apply carries it out, a second
+# plan has nothing to do (exit 0), export writes it back.
+mdb="$dir/manifest.db"
+"$bin" init --db "$mdb" --as alice
+set +e
+"$bin" plan -f examples/manifests/northwind.yaml --db "$mdb" >"$dir/plan1.out"; rc=$?
+set -e
+[ "$rc" = 2 ] || { cat "$dir/plan1.out"; fail "plan of a new manifest exited $rc, want 2"; }
+"$bin" apply -f examples/manifests/northwind.yaml --db "$mdb" --as alice >/dev/null
+"$bin" plan -f examples/manifests/northwind.yaml --db "$mdb" >/dev/null || fail "plan after apply wants changes"
+"$bin" export --db "$mdb" >"$dir/export.yaml"
+grep -q "Northwind Lending" "$dir/export.yaml" || fail "export lacks the organisation"
+"$bin" journal verify --db "$mdb"
+# --- end AIMS as code ---
 echo "cli.sh: ok"
