@@ -52,6 +52,9 @@ type Options struct {
 	// SoAWorkflow moves the SoA's versions; default soa.NewWorkflow(nil).
 	// Build a variant with soa.NewWorkflow (other approver roles).
 	SoAWorkflow *soa.Machine
+	// ImpactWorkflow moves the impact assessments; default the impact
+	// service's own (impact.NewWorkflow with its unlinked-harm guard).
+	ImpactWorkflow *impact.Machine
 }
 
 // AIMS is one organisation's AI management system on a store: every
@@ -128,7 +131,7 @@ func Open(ctx context.Context, store aims.Store, tenant string, opts *Options) (
 	}
 	a.impacts, err = impact.NewService(ctx, ws, &impact.Options{
 		Register: a.risks, Criteria: a.crit, Catalog: a.cat,
-		Questionnaire: o.Questionnaire, Screening: o.Screening, Threshold: o.ImpactThreshold,
+		Questionnaire: o.Questionnaire, Screening: o.Screening, Threshold: o.ImpactThreshold, Workflow: o.ImpactWorkflow,
 		RiskInput: o.ImpactRiskInput,
 	})
 	if err != nil {

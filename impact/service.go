@@ -63,6 +63,11 @@ type Options struct {
 	// scorer's frequency, vulnerability and loss. It must be a pure
 	// function of the impact.
 	RiskInput func(im *Impact) risk.Assessment
+	// Workflow moves the assessments; default [NewWorkflow] with
+	// ReviewerRoles and the guard that keeps unlinked harms out of an
+	// approval. A replacement built with NewWorkflow should keep that
+	// guard (WorkflowOptions.Unlinked).
+	Workflow *Machine
 }
 
 // ImpactFactors are the factors of the default impact scorer: severity
@@ -162,7 +167,11 @@ func NewService(ctx context.Context, ws *aims.Workspace, opts *Options) (*Servic
 	if s.reviewDays == 0 {
 		s.reviewDays = DefaultReviewDays
 	}
-	s.machine, err = NewWorkflow(&WorkflowOptions{ReviewerRoles: o.ReviewerRoles, Unlinked: s.Unlinked})
+	if o.Workflow != nil {
+		s.machine = o.Workflow
+	} else {
+		s.machine, err = NewWorkflow(&WorkflowOptions{ReviewerRoles: o.ReviewerRoles, Unlinked: s.Unlinked})
+	}
 	if err != nil {
 		return nil, err
 	}
