@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -80,9 +79,7 @@ func runCatalogTrace(ctx context.Context, a *app, args []string) error {
 		rows = []iso42001.Support{s}
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rows)
+		return writeJSON(a.stdout, rows)
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "REF\tTITLE\tRECORDS\tCHECKS\tWORKFLOWS")
@@ -205,9 +202,7 @@ func runCatalogMap(_ context.Context, a *app, args []string) error {
 		if ms == nil {
 			ms = []controls.Mapping{}
 		}
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(ms)
+		return writeJSON(a.stdout, ms)
 	}
 	return usageError("aimsctl catalog map: --format must be table, csv, json or oscal, got %q", *format)
 }

@@ -6,7 +6,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -115,9 +114,7 @@ func runCriteriaShow(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	defer ws.Close()
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(ws.AIMS.Criteria().Spec())
+	return writeJSON(a.stdout, ws.AIMS.Criteria().Spec())
 }
 
 func runCriteriaSet(ctx context.Context, a *app, args []string) error {
@@ -169,9 +166,7 @@ func runNCShow(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(n)
+		return writeJSON(a.stdout, n)
 	}
 	w := a.stdout
 	fmt.Fprintf(w, "%s %s: %s\n", n.Type, n.ID, oneLine(n.Title))

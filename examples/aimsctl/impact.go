@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -158,9 +157,7 @@ func runImpactScreen(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(sc)
+		return writeJSON(a.stdout, sc)
 	}
 	return writeScreening(a.stdout, *system, sc)
 }
@@ -420,9 +417,7 @@ func runImpactInventory(ctx context.Context, a *app, path string, args []string)
 		return err
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(items)
+		return writeJSON(a.stdout, items)
 	}
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SYSTEM\tNAME\tCURRENT\tTIER\tOUTCOME\tNEXT REVIEW\tPENDING")
@@ -463,9 +458,7 @@ func runImpactDue(ctx context.Context, a *app, args []string) error {
 		if items == nil {
 			items = []impact.DueItem{}
 		}
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(items)
+		return writeJSON(a.stdout, items)
 	}
 	if len(items) == 0 {
 		fmt.Fprintln(a.stdout, "no impact assessment is due")

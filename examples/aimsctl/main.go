@@ -18,6 +18,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -303,6 +304,13 @@ func (f *flags) parse(args []string) ([]string, error) {
 		}
 	}
 	return pos, nil
+}
+
+// writeJSON writes v as indented JSON, the form every --format json takes.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // plainFlagError words a flag value's parse error without Go's jargon.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -118,9 +117,7 @@ func runPlan(ctx context.Context, a *app, args []string) error {
 		return detailed(err)
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(p)
+		err = writeJSON(a.stdout, p)
 	} else {
 		err = p.WriteText(a.stdout)
 	}
