@@ -55,6 +55,9 @@ type Options struct {
 	// ImpactWorkflow moves the impact assessments; default the impact
 	// service's own (impact.NewWorkflow with its unlinked-harm guard).
 	ImpactWorkflow *impact.Machine
+	// Policy, when set, authorizes every change by the roles it names
+	// (aims.DefaultPolicy() is the SDK's); see aims.Options.Policy.
+	Policy *aims.Policy
 }
 
 // AIMS is one organisation's AI management system on a store: every
@@ -100,7 +103,7 @@ func Open(ctx context.Context, store aims.Store, tenant string, opts *Options) (
 	if opts != nil {
 		o = *opts
 	}
-	ws, err := aims.NewWorkspace(store, tenant, &aims.Options{Clock: o.Clock, NewID: o.NewID, Authorizer: o.Authorizer})
+	ws, err := aims.NewWorkspace(store, tenant, &aims.Options{Clock: o.Clock, NewID: o.NewID, Authorizer: o.Authorizer, Policy: o.Policy})
 	if err != nil {
 		return nil, err
 	}

@@ -45,6 +45,12 @@ type Options struct {
 	// safe for concurrent use. Default: a generator private to the
 	// workspace, seeded from crypto/rand.
 	Jitter func(d time.Duration) time.Duration
+	// Policy, when set, authorizes every change (every journal entry a
+	// commit writes) by the roles it names, on top of the Authorizer's
+	// workflow checks: see [Policy], [DefaultPolicy]. Nil: only workflow
+	// steps and role assignments are checked, unless the Authorizer is a
+	// [RequestAuthorizer] itself.
+	Policy *Policy
 }
 
 // NewWorkspace returns the workspace of tenant in store.
@@ -71,6 +77,9 @@ func NewWorkspace(store Store, tenant string, opts *Options) (*Workspace, error)
 	}
 	if ws.authz == nil {
 		ws.authz = NewRoleAuthorizer(ws)
+	}
+	if opts != nil && opts.Policy != nil {
+		ws.authz = NewPolicyAuthorizer(ws, ws.authz, opts.Policy)
 	}
 	return ws, nil
 }
@@ -159,6 +168,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 // at once; contention that outlasts the retries (with exponential backoff
 // and jitter) returns an error matching [ErrContention].
 func (ws *Workspace) Commit(ctx context.Context, writes []Write, entries []Entry) ([]int64, error) {
+	if err := ws.authorizeEntries(ctx, entries); err != nil {
+		return nil, err
+	}
 	fillDigests(writes, entries)
 	switch s := ws.store.(type) {
 	case ChainApplier:
