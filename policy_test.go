@@ -2,6 +2,7 @@ package iso42001_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +38,7 @@ func TestNoRoleNoChange(t *testing.T) {
 	// Setup by people with roles: it passes the same policy.
 	must(aims.RoleAssignments(ws).Create(ctx, "alice", &aims.RoleAssignment{Meta: aims.Meta{ID: "alice"}, Roles: []aims.Role{aims.RoleAIMSManager, aims.RoleTopManagement}}))
 	must(aims.AISystems(ws).Create(ctx, "alice", &aims.AISystem{Meta: aims.Meta{ID: "m"}, Name: "Model", Roles: []aims.AIRole{aims.AIRoleProvider}, Owner: "alice", InScope: true}))
+	must(aims.AISystems(ws).Create(ctx, "alice", &aims.AISystem{Meta: aims.Meta{ID: "spare"}, Name: "Spare", Roles: []aims.AIRole{aims.AIRoleProvider}, Owner: "alice"}))
 	must(a.Risks().Add(ctx, "alice", &risk.Risk{Meta: aims.Meta{ID: "R-1"}, Title: "Drift", Owner: "alice", Systems: []string{"m"}, Causes: []string{"c"}, Consequences: []string{"q"}}))
 	draft := &aims.DocumentedInfo{Number: "POL", Title: "AI policy", Type: aims.DocPolicy, Text: "x"}
 	must(a.Documents().Create(ctx, "alice", draft))
@@ -59,7 +61,7 @@ func TestNoRoleNoChange(t *testing.T) {
 			return aims.AISystems(ws).Create(ctx, nobody, &aims.AISystem{Meta: aims.Meta{ID: "n"}, Name: "N", Roles: []aims.AIRole{aims.AIRoleProvider}})
 		}},
 		{"AI system update", func() error { sys.Name = "Renamed"; return aims.AISystems(ws).Update(ctx, nobody, sys) }},
-		{"AI system delete", func() error { return aims.AISystems(ws).Delete(ctx, nobody, "m", sys.Version) }},
+		{"AI system delete", func() error { return aims.AISystems(ws).Delete(ctx, nobody, "spare", 1) }},
 		{"role assignment", func() error {
 			return aims.RoleAssignments(ws).Create(ctx, nobody, &aims.RoleAssignment{Meta: aims.Meta{ID: nobody}, Roles: []aims.Role{aims.RoleTopManagement}})
 		}},
@@ -116,4 +118,11 @@ func TestNoRoleNoChange(t *testing.T) {
 	}
 	// The same kind of change by a role holder goes through.
 	must(aims.ContextIssues(ws).Create(ctx, "alice", &aims.ContextIssue{Title: "x", Type: aims.IssueInternal, Category: aims.CategoryOther}))
+	must(aims.AISystems(ws).Delete(ctx, "alice", "spare", 1))
+	// A system a risk refers to is retired, never deleted.
+	m, err := aims.AISystems(ws).Get(ctx, "m")
+	must(err)
+	if err := aims.AISystems(ws).Delete(ctx, "alice", "m", m.Version); !errors.Is(err, aims.ErrInvalid) || !strings.Contains(err.Error(), "risk R-1") {
+		t.Errorf("deleting an AI system risk R-1 refers to: %v, want ErrInvalid naming the risk", err)
+	}
 }

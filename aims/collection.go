@@ -71,6 +71,7 @@ type Collection[T any, P Doc[T]] struct {
 	schemaVersion int
 	frozen        map[string]bool
 	guard         func(ctx context.Context, actor, id string) error
+	deleteGuard   func(ctx context.Context, id string) error
 }
 
 // NewCollection returns the collection of kind in ws. schemaVersion is
@@ -105,6 +106,14 @@ func (c *Collection[T, P]) Freeze(states ...string) *Collection[T, P] {
 func (c *Collection[T, P]) Guard(g func(ctx context.Context, actor, id string) error) *Collection[T, P] {
 	cp := *c
 	cp.guard = g
+	return &cp
+}
+
+// GuardDelete returns a copy of c that asks g before every delete: a
+// record others refer to is refused rather than left dangling.
+func (c *Collection[T, P]) GuardDelete(g func(ctx context.Context, id string) error) *Collection[T, P] {
+	cp := *c
+	cp.deleteGuard = g
 	return &cp
 }
 
@@ -307,6 +316,11 @@ func (c *Collection[T, P]) Delete(ctx context.Context, actor, id string, expecte
 	}
 	if c.guard != nil {
 		if err := c.guard(ctx, actor, id); err != nil {
+			return E("delete", c.kind, id, err)
+		}
+	}
+	if c.deleteGuard != nil {
+		if err := c.deleteGuard(ctx, id); err != nil {
 			return E("delete", c.kind, id, err)
 		}
 	}

@@ -1,7 +1,9 @@
 package aims
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -221,6 +223,54 @@ func (s *AISystem) Attributes() map[string]string {
 }
 
 // AISystems returns the AI system inventory of ws.
+//
+// An AI system that other records refer to (a scope, or any record indexed
+// with "system" = its id or "system:<id>" = "true", as risks, impact
+// assessments and life cycle records are) cannot be deleted: the delete
+// fails with [ErrInvalid] naming a referring record. Retire it instead
+// (Stage [StageRetirement], InScope false), which keeps its history.
 func AISystems(ws *Workspace) *Collection[AISystem, *AISystem] {
-	return NewCollection[AISystem](ws, KindAISystem, 1)
+	return NewCollection[AISystem](ws, KindAISystem, 1).GuardDelete(func(ctx context.Context, id string) error {
+		return systemReferenced(ctx, ws, id)
+	})
+}
+
+// systemReferenced returns an error naming a record that refers to AI
+// system id, or nil. Without a [KindLister] store it checks the scopes and
+// the kinds the journal names are not read: only scopes are checked.
+func systemReferenced(ctx context.Context, ws *Workspace, id string) error {
+	refused := func(kind, rid string) error {
+		return Invalid("id", fmt.Sprintf("AI system %q is referred to by %s %s: retire it (stage %s, out of scope) instead of deleting it", id, kind, rid, StageRetirement))
+	}
+	for sc, err := range Scopes(ws).List(ctx, nil) {
+		if err != nil {
+			return err
+		}
+		if slices.Contains(sc.AISystems, id) {
+			return refused(KindScope, sc.ID)
+		}
+	}
+	kl, ok := ws.store.(KindLister)
+	if !ok {
+		return nil
+	}
+	kinds, err := kl.Kinds(ctx, ws.tenant)
+	if err != nil {
+		return err
+	}
+	for _, k := range kinds {
+		if k == KindAISystem {
+			continue
+		}
+		for _, where := range []map[string]string{{"system": id}, {"system:" + id: "true"}} {
+			page, err := ws.store.List(ctx, ws.tenant, Query{Kind: k, Where: where, Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(page.Records) > 0 {
+				return refused(k, page.Records[0].ID)
+			}
+		}
+	}
+	return nil
 }
