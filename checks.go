@@ -112,8 +112,12 @@ func (a *AIMS) buildChecks() []Check {
 
 // checkOperating asks that the AIMS has passed at least its first PDCA
 // gate: an AIMS only planned is not yet established (4.4).
-func (a *AIMS) checkOperating(ctx context.Context, _ *aims.Workspace) (bool, string, error) {
-	c, err := a.pdca.Current(ctx)
+func (a *AIMS) checkOperating(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
+	// Read the cycle, never create it: a check only reads.
+	c, err := aims.Cycles(ws).Get(ctx, aims.CycleID)
+	if isNotFound(err) {
+		return false, "no PDCA cycle is recorded: the AIMS has not started", nil
+	}
 	if err != nil {
 		return false, "", err
 	}
