@@ -1,0 +1,538 @@
+package lifecycle
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/internal/natsort"
+)
+
+// Ids of the checks [Checks] returns, one clause or control each.
+const (
+	CheckChangesReassessed    = "changes-reassessed"      // 6.3
+	CheckAwarenessRecorded    = "awareness-recorded"      // 7.3
+	CheckCommunicationPlanned = "communication-recorded"  // 7.4
+	CheckConcernsHandled      = "concerns-handled"        // A.3.3
+	CheckSystemResources      = "system-resources"        // A.4.2
+	CheckSystemRequirements   = "system-requirements"     // A.6.2.2
+	CheckVerificationPassed   = "verification-passed"     // A.6.2.4
+	CheckDeploymentApproved   = "deployment-approved"     // A.6.2.5
+	CheckTechnicalDocs        = "technical-documentation" // A.6.2.7
+	CheckEventLogs            = "event-log-policy"        // A.6.2.8
+	CheckDataQuality          = "data-quality"            // A.7.4
+	CheckDataProvenance       = "data-provenance"         // A.7.5
+)
+
+// DefaultConcernDue is the time within which a reported concern is to be
+// closed when [CheckOptions] sets none.
+const DefaultConcernDue = 30 * 24 * time.Hour
+
+// CheckOptions is what the life cycle checks need from outside the
+// package. Every field is optional.
+type CheckOptions struct {
+	// Applicable returns the controls the approved Statement of
+	// Applicability holds applicable, and whether an SoA is approved at
+	// all. A control check whose control the approved SoA excludes reports
+	// itself not applicable; without an approved SoA (or with Applicable
+	// nil) every control counts as applicable.
+	Applicable func(ctx context.Context) (controls []string, approved bool, err error)
+	// RiskReassessed reports whether the risk id was assessed at or after
+	// since, with a few words on what was found. Nil: a change naming a
+	// risk to reassess fails the 6.3 check, since nothing can tell.
+	RiskReassessed func(ctx context.Context, id string, since time.Time) (bool, string, error)
+	// ImpactReassessed reports whether the impact assessment id was
+	// redone and approved at or after since. Nil: as for RiskReassessed.
+	ImpactReassessed func(ctx context.Context, id string, since time.Time) (bool, string, error)
+	// ConcernDue is the time within which a reported concern must be
+	// closed; zero means [DefaultConcernDue].
+	ConcernDue time.Duration
+}
+
+// Checks returns the readiness checks a certification auditor runs on the
+// life cycle records: one id and one clause or control each, in clause
+// order. Each fails when the records it reads are missing; one whose
+// subject does not exist yet (no system has reached the stage that calls
+// for the record, the SoA excludes the control, no change is planned)
+// passes and says "not applicable because ...". Every check reads; none
+// writes.
+func Checks(opts CheckOptions) []aims.Check {
+	if opts.ConcernDue <= 0 {
+		opts.ConcernDue = DefaultConcernDue
+	}
+	o := &opts
+	return []aims.Check{
+		{ID: CheckChangesReassessed, Clause: "6.3", Title: "Planned changes name their reassessments, done ones carried them out", Gate: aims.GateCheckToAct, Run: o.changes},
+		{ID: CheckAwarenessRecorded, Clause: "7.3", Title: "Awareness of the policy, of each person's part and of nonconformity recorded", Gate: aims.GateDoToCheck, Run: checkAwareness},
+		{ID: CheckCommunicationPlanned, Clause: "7.4", Title: "Internal and external communication recorded", Gate: aims.GateDoToCheck, Run: checkCommunication},
+		{ID: CheckConcernsHandled, Clause: "A.3.3", Title: "Concerns can be reported and are handled in time", Gate: aims.GateCheckToAct, Run: o.control("A.3.3", o.concerns)},
+		{ID: CheckSystemResources, Clause: "A.4.2", Title: "Data, tooling, computing and human resources recorded per AI system", Gate: aims.GatePlanToDo,
+			Run: o.control("A.4.2", perSystem(aims.StageDesignDevelopment, "resources recorded", systemResources))},
+		{ID: CheckSystemRequirements, Clause: "A.6.2.2", Title: "Requirements specified per AI system", Gate: aims.GatePlanToDo,
+			Run: o.control("A.6.2.2", perSystem(aims.StageDesignDevelopment, "requirements specified", systemRequirements))},
+		{ID: CheckVerificationPassed, Clause: "A.6.2.4", Title: "Deployed AI systems passed verification against their criteria", Gate: aims.GateDoToCheck,
+			Run: o.control("A.6.2.4", perSystem(aims.StageDeployment, "a passed verification", systemVerified))},
+		{ID: CheckDeploymentApproved, Clause: "A.6.2.5", Title: "Deployed AI systems have an approved deployment", Gate: aims.GateDoToCheck,
+			Run: o.control("A.6.2.5", perSystem(aims.StageDeployment, "an approved deployment", systemDeployed))},
+		{ID: CheckTechnicalDocs, Clause: "A.6.2.7", Title: "Technical documentation indexed per AI system", Gate: aims.GateDoToCheck,
+			Run: o.control("A.6.2.7", perSystem(aims.StageVerificationValidation, "technical documentation", systemTechDoc))},
+		{ID: CheckEventLogs, Clause: "A.6.2.8", Title: "Event logging decided for deployed AI systems", Gate: aims.GateDoToCheck,
+			Run: o.control("A.6.2.8", perSystem(aims.StageDeployment, "an event-log policy", systemEventLog))},
+		{ID: CheckDataQuality, Clause: "A.7.4", Title: "Data quality required and measured as met", Gate: aims.GateDoToCheck, Run: o.control("A.7.4", checkDataQuality)},
+		{ID: CheckDataProvenance, Clause: "A.7.5", Title: "Provenance and acquisition of the data in use recorded", Gate: aims.GatePlanToDo, Run: o.control("A.7.5", checkDataProvenance)},
+	}
+}
+
+type checkFunc = func(ctx context.Context, ws *aims.Workspace) (bool, string, error)
+
+// control makes run not applicable when the approved SoA excludes id.
+func (o *CheckOptions) control(id string, run checkFunc) checkFunc {
+	return func(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
+		if o.Applicable != nil {
+			ctrls, approved, err := o.Applicable(ctx)
+			if err != nil {
+				return false, "", err
+			}
+			if approved && !slices.Contains(ctrls, id) {
+				return true, fmt.Sprintf("not applicable because the approved Statement of Applicability excludes %s", id), nil
+			}
+		}
+		return run(ctx, ws)
+	}
+}
+
+// all reads every record of a collection once per run (aims.WithRunCache).
+type allKey struct{ tenant, kind string }
+
+func all[T any, P aims.Doc[T]](ctx context.Context, c *aims.Collection[T, P]) ([]P, error) {
+	return aims.Cached(ctx, allKey{c.Workspace().Tenant(), c.Kind()}, func() ([]P, error) { return c.All(ctx, nil) })
+}
+
+// stageIndex orders the life cycle stages; -1 for an unrecorded stage.
+func stageIndex(s aims.LifecycleStage) int {
+	return slices.Index([]aims.LifecycleStage{aims.StageInception, aims.StageDesignDevelopment, aims.StageVerificationValidation,
+		aims.StageDeployment, aims.StageOperationMonitoring, aims.StageReEvaluation, aims.StageRetirement}, s)
+}
+
+// systemCheck says what one in-scope system lacks ("" when nothing).
+type systemCheck func(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error)
+
+// perSystem runs lacks over every in-scope AI system at or past from. No
+// system in scope fails (there is nothing to audit yet); systems in scope
+// but none at the stage passes as not applicable, saying so.
+func perSystem(from aims.LifecycleStage, what string, lacks systemCheck) checkFunc {
+	return func(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
+		systems, err := all(ctx, aims.AISystems(ws))
+		if err != nil {
+			return false, "", err
+		}
+		var inScope, failing []string
+		n := 0
+		for _, sys := range sortedSystems(systems) {
+			if !sys.InScope {
+				continue
+			}
+			inScope = append(inScope, sys.ID)
+			if sys.Stage == "" {
+				failing = append(failing, sys.ID+" (no life cycle stage recorded)")
+				continue
+			}
+			if stageIndex(sys.Stage) < stageIndex(from) {
+				continue
+			}
+			n++
+			miss, err := lacks(ctx, ws, sys)
+			if err != nil {
+				return false, "", err
+			}
+			if miss != "" {
+				failing = append(failing, sys.ID+" ("+miss+")")
+			}
+		}
+		switch {
+		case len(inScope) == 0:
+			return false, "no AI system is in scope yet", nil
+		case len(failing) > 0:
+			return false, fmt.Sprintf("%d in-scope AI systems lack %s: %s", len(failing), what, strings.Join(failing, ", ")), nil
+		case n == 0:
+			return true, fmt.Sprintf("not applicable because no in-scope AI system has reached %s (%s)", from, strings.Join(inScope, ", ")), nil
+		}
+		return true, fmt.Sprintf("%d in-scope AI systems at or past %s have %s", n, from, what), nil
+	}
+}
+
+func sortedSystems(list []*aims.AISystem) []*aims.AISystem {
+	out := slices.Clone(list)
+	slices.SortFunc(out, func(a, b *aims.AISystem) int { return natsort.Compare(a.ID, b.ID) })
+	return out
+}
+
+// ofSystem returns the ids of recs whose system is id and that pass ok.
+func ofSystem[P interface{ Header() *aims.Meta }](recs []P, system func(P) string, id string, ok func(P) bool) []string {
+	var out []string
+	for _, r := range recs {
+		if system(r) == id && (ok == nil || ok(r)) {
+			out = append(out, r.Header().ID)
+		}
+	}
+	return out
+}
+
+func systemRequirements(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
+	recs, err := all(ctx, Requirements(ws))
+	if err != nil || len(ofSystem(recs, func(r *Requirement) string { return r.System }, sys.ID, nil)) > 0 {
+		return "", err
+	}
+	return "no requirement recorded", nil
+}
+
+func systemVerified(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
+	recs, err := all(ctx, Verifications(ws))
+	if err != nil {
+		return "", err
+	}
+	of := ofSystem(recs, func(v *Verification) string { return v.System }, sys.ID, nil)
+	passed := ofSystem(recs, func(v *Verification) string { return v.System }, sys.ID, func(v *Verification) bool {
+		if !v.Passed || len(v.Results) == 0 || v.SignedBy == "" {
+			return false
+		}
+		for _, m := range v.Results {
+			if !m.Met() {
+				return false
+			}
+		}
+		return true
+	})
+	switch {
+	case len(passed) > 0:
+		return "", nil
+	case len(of) > 0:
+		return fmt.Sprintf("verification %s did not pass", strings.Join(of, ", ")), nil
+	}
+	return "no verification recorded", nil
+}
+
+func systemDeployed(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
+	recs, err := all(ctx, DeploymentApprovals(ws))
+	if err != nil {
+		return "", err
+	}
+	sysOf := func(d *DeploymentApproval) string { return d.System }
+	if len(ofSystem(recs, sysOf, sys.ID, func(d *DeploymentApproval) bool { return d.State == aims.ApprovalApproved })) > 0 {
+		return "", nil
+	}
+	if of := ofSystem(recs, sysOf, sys.ID, func(d *DeploymentApproval) bool { return d.State != aims.ApprovalSuperseded }); len(of) > 0 {
+		return fmt.Sprintf("deployment approval %s not approved", strings.Join(of, ", ")), nil
+	}
+	return "no deployment approval recorded", nil
+}
+
+func systemTechDoc(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
+	recs, err := all(ctx, TechnicalDocs(ws))
+	if err != nil {
+		return "", err
+	}
+	if len(ofSystem(recs, func(t *TechnicalDoc) string { return t.System }, sys.ID, func(t *TechnicalDoc) bool { return len(t.Items) > 0 || t.Source != nil })) > 0 {
+		return "", nil
+	}
+	if len(ofSystem(recs, func(t *TechnicalDoc) string { return t.System }, sys.ID, nil)) > 0 {
+		return "technical documentation index lists no document", nil
+	}
+	return "no technical documentation recorded", nil
+}
+
+func systemEventLog(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
+	recs, err := all(ctx, EventLogPolicies(ws))
+	if err != nil || len(ofSystem(recs, func(e *EventLogPolicy) string { return e.System }, sys.ID, nil)) > 0 {
+		return "", err
+	}
+	return "no event-log policy recorded", nil
+}
+
+// resourceKinds are the kinds every AI system needs (A.4.3-A.4.6).
+var resourceKinds = []ResourceKind{ResourceData, ResourceTooling, ResourceComputing, ResourceHuman}
+
+func systemResources(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
+	recs, err := all(ctx, Resources(ws))
+	if err != nil {
+		return "", err
+	}
+	have := map[ResourceKind]bool{}
+	for _, r := range recs {
+		if r.System == sys.ID {
+			have[r.Kind] = true
+		}
+	}
+	if !have[ResourceData] {
+		ds, err := all(ctx, Datasets(ws))
+		if err != nil {
+			return "", err
+		}
+		for _, d := range ds {
+			if slices.Contains(d.AISystems, sys.ID) {
+				have[ResourceData] = true
+			}
+		}
+	}
+	var miss []string
+	for _, k := range resourceKinds {
+		if !have[k] {
+			miss = append(miss, string(k))
+		}
+	}
+	if len(miss) > 0 {
+		return "no " + strings.Join(miss, ", ") + " resource", nil
+	}
+	return "", nil
+}
+
+// inScopeDatasets returns the in-scope systems (sorted) and the datasets
+// linked to at least one of them.
+func inScopeDatasets(ctx context.Context, ws *aims.Workspace) ([]*aims.AISystem, []*Dataset, error) {
+	systems, err := all(ctx, aims.AISystems(ws))
+	if err != nil {
+		return nil, nil, err
+	}
+	ds, err := all(ctx, Datasets(ws))
+	if err != nil {
+		return nil, nil, err
+	}
+	var in []*aims.AISystem
+	ids := map[string]bool{}
+	for _, s := range sortedSystems(systems) {
+		if s.InScope {
+			in = append(in, s)
+			ids[s.ID] = true
+		}
+	}
+	var used []*Dataset
+	for _, d := range ds {
+		if slices.ContainsFunc(d.AISystems, func(id string) bool { return ids[id] }) {
+			used = append(used, d)
+		}
+	}
+	slices.SortFunc(used, func(a, b *Dataset) int { return natsort.Compare(a.ID, b.ID) })
+	return in, used, nil
+}
+
+// checkDataProvenance asks that every data source the inventory names for
+// an in-scope system has a dataset record linked to it, and that every
+// such dataset says how it was acquired (A.7.3, A.7.5; provenance is
+// required by the record).
+func checkDataProvenance(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
+	in, used, err := inScopeDatasets(ctx, ws)
+	if err != nil {
+		return false, "", err
+	}
+	if len(in) == 0 {
+		return false, "no AI system is in scope yet", nil
+	}
+	var bad []string
+	sources := 0
+	for _, s := range in {
+		for _, src := range s.DataSources {
+			sources++
+			if !slices.ContainsFunc(used, func(d *Dataset) bool { return d.Name == src.Name && slices.Contains(d.AISystems, s.ID) }) {
+				bad = append(bad, fmt.Sprintf("%s data source %q has no dataset record", s.ID, src.Name))
+			}
+		}
+	}
+	for _, d := range used {
+		if strings.TrimSpace(d.Acquisition) == "" {
+			bad = append(bad, fmt.Sprintf("dataset %s does not say how it was acquired", d.ID))
+		}
+	}
+	switch {
+	case len(bad) > 0:
+		return false, strings.Join(bad, "; "), nil
+	case sources == 0 && len(used) == 0:
+		return true, "not applicable because no in-scope AI system names a data source or has a dataset", nil
+	}
+	return true, fmt.Sprintf("%d datasets of in-scope AI systems record provenance and acquisition", len(used)), nil
+}
+
+// checkDataQuality asks that every dataset of an in-scope system states
+// its quality requirements and measures quality that meets them.
+func checkDataQuality(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
+	in, used, err := inScopeDatasets(ctx, ws)
+	if err != nil {
+		return false, "", err
+	}
+	if len(in) == 0 {
+		return false, "no AI system is in scope yet", nil
+	}
+	var bad []string
+	for _, d := range used {
+		switch ok, missed := d.QualityMet(); {
+		case strings.TrimSpace(d.QualityRequirements) == "" && len(d.Quality) == 0:
+			bad = append(bad, d.ID+" (no quality requirements)")
+		case len(d.Quality) == 0:
+			bad = append(bad, d.ID+" (quality not measured)")
+		case !slices.ContainsFunc(d.Quality, func(m Metric) bool { return m.Threshold != nil }):
+			bad = append(bad, d.ID+" (no measured quality has a threshold to meet)")
+		case !ok:
+			bad = append(bad, fmt.Sprintf("%s (misses %s)", d.ID, strings.Join(missed, ", ")))
+		}
+	}
+	switch {
+	case len(bad) > 0:
+		return false, fmt.Sprintf("%d datasets fail their quality requirements: %s", len(bad), strings.Join(bad, ", ")), nil
+	case len(used) == 0:
+		return true, "not applicable because no dataset is linked to an in-scope AI system", nil
+	}
+	return true, fmt.Sprintf("%d datasets of in-scope AI systems meet their measured quality", len(used)), nil
+}
+
+// concerns asks for someone to report concerns to (a concern handler)
+// and no concern left open past its due time.
+func (o *CheckOptions) concerns(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
+	ras, err := all(ctx, aims.RoleAssignments(ws))
+	if err != nil {
+		return false, "", err
+	}
+	if !slices.ContainsFunc(ras, func(ra *aims.RoleAssignment) bool { return ra.Has(RoleConcernHandler) }) {
+		return false, fmt.Sprintf("nobody holds the %s role, so a reported concern has nobody to handle it", RoleConcernHandler), nil
+	}
+	cs, err := all(ctx, Concerns(ws))
+	if err != nil {
+		return false, "", err
+	}
+	now := ws.Now()
+	var late []string
+	open := 0
+	for _, c := range cs {
+		if c.State == string(ConcernClosed) {
+			continue
+		}
+		open++
+		at := c.ReportedAt
+		if at.IsZero() {
+			at = c.CreatedAt
+		}
+		if due := at.Add(o.ConcernDue); now.After(due) {
+			late = append(late, fmt.Sprintf("%s (%s, due %s)", c.ID, c.State, due.Format(time.DateOnly)))
+		}
+	}
+	slices.SortFunc(late, natsort.Compare)
+	switch {
+	case len(late) > 0:
+		return false, fmt.Sprintf("%d concerns open past their due time of %d days: %s", len(late), int(o.ConcernDue.Hours()/24), strings.Join(late, ", ")), nil
+	case len(cs) == 0:
+		return true, "a concern handler is assigned; no concern has been reported", nil
+	}
+	return true, fmt.Sprintf("%d concerns reported, %d open and within their due time", len(cs), open), nil
+}
+
+// changes asks that approved and done changes touching AI systems name the
+// reassessments they trigger, and that done changes carried them out.
+func (o *CheckOptions) changes(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
+	cs, err := all(ctx, Changes(ws))
+	if err != nil {
+		return false, "", err
+	}
+	if len(cs) == 0 {
+		return true, "not applicable because no change to the AIMS has been planned", nil
+	}
+	cs = slices.Clone(cs)
+	slices.SortFunc(cs, func(a, b *Change) int { return natsort.Compare(a.ID, b.ID) })
+	var bad []string
+	for _, c := range cs {
+		if len(c.AISystems) > 0 && len(c.Risks)+len(c.Impacts) == 0 {
+			bad = append(bad, c.ID+" names no risk or impact reassessment")
+			continue
+		}
+		if c.State != string(ChangeDone) {
+			continue
+		}
+		for _, id := range c.Risks {
+			ok, why, err := reassessed(ctx, o.RiskReassessed, id, c.CreatedAt)
+			if err != nil {
+				return false, "", err
+			}
+			if !ok {
+				bad = append(bad, fmt.Sprintf("%s: risk %s %s", c.ID, id, why))
+			}
+		}
+		for _, id := range c.Impacts {
+			ok, why, err := reassessed(ctx, o.ImpactReassessed, id, c.CreatedAt)
+			if err != nil {
+				return false, "", err
+			}
+			if !ok {
+				bad = append(bad, fmt.Sprintf("%s: impact assessment %s %s", c.ID, id, why))
+			}
+		}
+	}
+	if len(bad) > 0 {
+		return false, strings.Join(bad, "; "), nil
+	}
+	return true, fmt.Sprintf("%d changes name their reassessments; the done ones carried them out", len(cs)), nil
+}
+
+func reassessed(ctx context.Context, f func(context.Context, string, time.Time) (bool, string, error), id string, since time.Time) (bool, string, error) {
+	if f == nil {
+		return false, "cannot be confirmed as reassessed", nil
+	}
+	ok, why, err := f(ctx, id, since)
+	if !ok && why == "" {
+		why = "not reassessed since the change was planned"
+	}
+	return ok, why, err
+}
+
+// checkAwareness asks for awareness records that together cover the AI
+// policy, each person's contribution and what nonconformity means (7.3).
+func checkAwareness(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
+	as, err := all(ctx, Awarenesses(ws))
+	if err != nil {
+		return false, "", err
+	}
+	if len(as) == 0 {
+		return false, "no awareness activity is recorded", nil
+	}
+	var policy, contribution, nc bool
+	for _, a := range as {
+		policy = policy || a.CoversPolicy
+		contribution = contribution || a.CoversContribution
+		nc = nc || a.CoversNonconformity
+	}
+	var miss []string
+	if !policy {
+		miss = append(miss, "the AI policy")
+	}
+	if !contribution {
+		miss = append(miss, "each person's contribution")
+	}
+	if !nc {
+		miss = append(miss, "the implications of nonconformity")
+	}
+	if len(miss) > 0 {
+		return false, fmt.Sprintf("%d awareness activities recorded, none covering %s", len(as), strings.Join(miss, " or ")), nil
+	}
+	return true, fmt.Sprintf("%d awareness activities cover the policy, contributions and nonconformity", len(as)), nil
+}
+
+// checkCommunication asks for both internal and external communication
+// determined (7.4: what, when, with whom, how).
+func checkCommunication(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
+	cs, err := all(ctx, Communications(ws))
+	if err != nil {
+		return false, "", err
+	}
+	if len(cs) == 0 {
+		return false, "no communication is recorded", nil
+	}
+	var miss []string
+	for _, a := range []Audience{AudienceInternal, AudienceExternal} {
+		if !slices.ContainsFunc(cs, func(c *Communication) bool { return c.Audience == a }) {
+			miss = append(miss, string(a))
+		}
+	}
+	if len(miss) > 0 {
+		return false, fmt.Sprintf("%d communications recorded, none %s", len(cs), strings.Join(miss, " or ")), nil
+	}
+	return true, fmt.Sprintf("%d communications recorded, internal and external", len(cs)), nil
+}
