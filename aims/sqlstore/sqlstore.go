@@ -36,6 +36,9 @@ type Store struct {
 	prepMu   sync.Mutex
 	prepared atomic.Bool
 	stmts    [numQueries]*sql.Stmt
+	// bulk holds the multi-row INSERTs of batches (bulk.go), prepared on
+	// the first batch that needs them.
+	bulk atomic.Pointer[bulkStmts]
 	// lists holds List's statements by text (one per set of Where keys),
 	// at most maxListStmts of them; nLists counts them.
 	lists  sync.Map
@@ -280,7 +283,7 @@ func (s *Store) inTx(ctx context.Context, fn func(w *writer) error) error {
 		if err != nil {
 			return err
 		}
-		w := &writer{s: s, tx: tx}
+		w := &writer{s: s, tx: tx, bulk: s.bulk.Load()}
 		if s.dialect == SQLite {
 			err = w.takeSQLiteLock(ctx)
 		}
@@ -813,29 +816,71 @@ func (s *Store) apply(ctx context.Context, tenant string, b aims.Batch, seal fun
 		return nil, err
 	}
 	versions := make([]int64, len(b.Writes))
+	// A batch with several creates or entries writes them with multi-row
+	// statements; if one of its creates meets an existing record, it is
+	// run again row by row, which names the record.
+	bulk := len(b.Writes) > 1 || len(b.Entries) > 1
+	if bulk {
+		bulk = s.prepareBulk(ctx) != nil
+	}
 	err := s.inTx(ctx, func(w *writer) error {
-		for i := range b.Writes {
-			bw := &b.Writes[i]
-			if bw.Delete {
-				if err := w.delete(ctx, tenant, bw.Record.Kind, bw.Record.ID, bw.Expected); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := w.put(ctx, tenant, &bw.Record, attrs[i], bw.Expected); err != nil {
-				return err
-			}
-			versions[i] = bw.Expected + 1
+		if !bulk {
+			w.bulk = nil
 		}
-		if len(b.Entries) == 0 {
-			return nil
-		}
-		return w.append(ctx, tenant, b.Entries, seal)
+		return w.applyBatch(ctx, tenant, b, attrs, versions, seal)
 	})
+	if errors.Is(err, errShortfall) {
+		err = s.inTx(ctx, func(w *writer) error {
+			w.bulk = nil
+			return w.applyBatch(ctx, tenant, b, attrs, versions, seal)
+		})
+	}
 	if err != nil {
 		return nil, s.fail(ctx, "apply", "", "", err)
 	}
 	return versions, nil
+}
+
+// applyBatch makes b's writes and appends its entries in w's transaction.
+// With multi-row statements, each run of creates of distinct records goes
+// to putMany.
+func (w *writer) applyBatch(ctx context.Context, tenant string, b aims.Batch, attrs []string, versions []int64, seal func(seq uint64, hash string) error) error {
+	var seen map[[2]string]bool
+	for i := 0; i < len(b.Writes); {
+		if w.bulk != nil {
+			if seen == nil {
+				seen = map[[2]string]bool{}
+			}
+			if j := createRun(b.Writes, i, seen); j-i > 1 {
+				if err := w.putMany(ctx, tenant, b.Writes[i:j], attrs[i:j]); err != nil {
+					return err
+				}
+				for k := i; k < j; k++ {
+					versions[k] = 1
+				}
+				i = j
+				continue
+			}
+		}
+		bw := &b.Writes[i]
+		if bw.Delete {
+			if err := w.delete(ctx, tenant, bw.Record.Kind, bw.Record.ID, bw.Expected); err != nil {
+				return err
+			}
+			versions[i] = 0
+			i++
+			continue
+		}
+		if err := w.put(ctx, tenant, &bw.Record, attrs[i], bw.Expected); err != nil {
+			return err
+		}
+		versions[i] = bw.Expected + 1
+		i++
+	}
+	if len(b.Entries) == 0 {
+		return nil
+	}
+	return w.append(ctx, tenant, b.Entries, seal)
 }
 
 // writer runs the statements of one write transaction: the store's
@@ -845,6 +890,10 @@ type writer struct {
 	s     *Store
 	tx    *sql.Tx
 	stmts [numQueries]*sql.Stmt
+	// bulk is the store's multi-row statements (nil: none prepared, or
+	// disabled for this transaction) and bulkTx those bound to tx.
+	bulk   *bulkStmts
+	bulkTx [numBulkTables]map[int]*sql.Stmt
 }
 
 // stmt returns the store's statement q bound to the transaction.
@@ -989,17 +1038,5 @@ func (w *writer) append(ctx context.Context, tenant string, entries []aims.Entry
 		}
 		want++
 	}
-	var ts [40]byte
-	for i := range entries {
-		e := &entries[i]
-		_, err := w.exec(ctx, qInsertEntry, tenant, int64(e.Seq), string(e.Time.UTC().AppendFormat(ts[:0], time.RFC3339Nano)),
-			e.Actor, e.Kind, e.ID, e.Event, e.From, e.To, e.Version, e.Digest, e.Prev, e.Hash)
-		if err != nil {
-			if w.s.dialect.classify(err) == classUnique {
-				return fmt.Errorf("append: seq %d was taken by a concurrent writer (%v): %w", e.Seq, err, aims.ErrConflict)
-			}
-			return err
-		}
-	}
-	return nil
+	return w.insertEntries(ctx, tenant, entries)
 }
