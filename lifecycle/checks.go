@@ -58,7 +58,8 @@ type CheckOptions struct {
 // subject does not exist yet (no system has reached the stage that calls
 // for the record, the SoA excludes the control, no change is planned)
 // passes and says "not applicable because ...". Every check reads; none
-// writes.
+// writes. They guard the gate from Check to Act: the records are evidence
+// of operation, which the Check phase (and a stage 2 audit) looks for.
 func Checks(opts CheckOptions) []aims.Check {
 	if opts.ConcernDue <= 0 {
 		opts.ConcernDue = DefaultConcernDue
@@ -66,23 +67,23 @@ func Checks(opts CheckOptions) []aims.Check {
 	o := &opts
 	return []aims.Check{
 		{ID: CheckChangesReassessed, Clause: "6.3", Title: "Planned changes name their reassessments, done ones carried them out", Gate: aims.GateCheckToAct, Run: o.changes},
-		{ID: CheckAwarenessRecorded, Clause: "7.3", Title: "Awareness of the policy, of each person's part and of nonconformity recorded", Gate: aims.GateDoToCheck, Run: checkAwareness},
-		{ID: CheckCommunicationPlanned, Clause: "7.4", Title: "Internal and external communication recorded", Gate: aims.GateDoToCheck, Run: checkCommunication},
+		{ID: CheckAwarenessRecorded, Clause: "7.3", Title: "Awareness of the policy, of each person's part and of nonconformity recorded", Gate: aims.GateCheckToAct, Run: checkAwareness},
+		{ID: CheckCommunicationPlanned, Clause: "7.4", Title: "Internal and external communication recorded", Gate: aims.GateCheckToAct, Run: checkCommunication},
 		{ID: CheckConcernsHandled, Clause: "A.3.3", Title: "Concerns can be reported and are handled in time", Gate: aims.GateCheckToAct, Run: o.control("A.3.3", o.concerns)},
-		{ID: CheckSystemResources, Clause: "A.4.2", Title: "Data, tooling, computing and human resources recorded per AI system", Gate: aims.GatePlanToDo,
+		{ID: CheckSystemResources, Clause: "A.4.2", Title: "Data, tooling, computing and human resources recorded per AI system", Gate: aims.GateCheckToAct,
 			Run: o.control("A.4.2", perSystem(aims.StageDesignDevelopment, "resources recorded", systemResources))},
-		{ID: CheckSystemRequirements, Clause: "A.6.2.2", Title: "Requirements specified per AI system", Gate: aims.GatePlanToDo,
+		{ID: CheckSystemRequirements, Clause: "A.6.2.2", Title: "Requirements specified per AI system", Gate: aims.GateCheckToAct,
 			Run: o.control("A.6.2.2", perSystem(aims.StageDesignDevelopment, "requirements specified", systemRequirements))},
-		{ID: CheckVerificationPassed, Clause: "A.6.2.4", Title: "Deployed AI systems passed verification against their criteria", Gate: aims.GateDoToCheck,
+		{ID: CheckVerificationPassed, Clause: "A.6.2.4", Title: "Deployed AI systems passed verification against their criteria", Gate: aims.GateCheckToAct,
 			Run: o.control("A.6.2.4", perSystem(aims.StageDeployment, "a passed verification", systemVerified))},
-		{ID: CheckDeploymentApproved, Clause: "A.6.2.5", Title: "Deployed AI systems have an approved deployment", Gate: aims.GateDoToCheck,
+		{ID: CheckDeploymentApproved, Clause: "A.6.2.5", Title: "Deployed AI systems have an approved deployment", Gate: aims.GateCheckToAct,
 			Run: o.control("A.6.2.5", perSystem(aims.StageDeployment, "an approved deployment", systemDeployed))},
-		{ID: CheckTechnicalDocs, Clause: "A.6.2.7", Title: "Technical documentation indexed per AI system", Gate: aims.GateDoToCheck,
+		{ID: CheckTechnicalDocs, Clause: "A.6.2.7", Title: "Technical documentation indexed per AI system", Gate: aims.GateCheckToAct,
 			Run: o.control("A.6.2.7", perSystem(aims.StageVerificationValidation, "technical documentation", systemTechDoc))},
-		{ID: CheckEventLogs, Clause: "A.6.2.8", Title: "Event logging decided for deployed AI systems", Gate: aims.GateDoToCheck,
+		{ID: CheckEventLogs, Clause: "A.6.2.8", Title: "Event logging decided for deployed AI systems", Gate: aims.GateCheckToAct,
 			Run: o.control("A.6.2.8", perSystem(aims.StageDeployment, "an event-log policy", systemEventLog))},
-		{ID: CheckDataQuality, Clause: "A.7.4", Title: "Data quality required and measured as met", Gate: aims.GateDoToCheck, Run: o.control("A.7.4", checkDataQuality)},
-		{ID: CheckDataProvenance, Clause: "A.7.5", Title: "Provenance and acquisition of the data in use recorded", Gate: aims.GatePlanToDo, Run: o.control("A.7.5", checkDataProvenance)},
+		{ID: CheckDataQuality, Clause: "A.7.4", Title: "Data quality required and measured as met", Gate: aims.GateCheckToAct, Run: o.control("A.7.4", checkDataQuality)},
+		{ID: CheckDataProvenance, Clause: "A.7.5", Title: "Provenance and acquisition of the data in use recorded", Gate: aims.GateCheckToAct, Run: o.control("A.7.5", checkDataProvenance)},
 	}
 }
 
