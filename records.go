@@ -215,27 +215,26 @@ func (a *AIMS) keptEvidence(ctx context.Context) (map[string][]string, error) {
 // reviews and treatment actions, and each in-scope system's current
 // impact assessment.
 func (a *AIMS) reviewInputs(ctx context.Context, ws *aims.Workspace) ([]string, error) {
-	risks, err := a.risks.All(ctx, risk.Filter{})
-	if err != nil {
-		return nil, err
-	}
 	bands := make([]int, a.crit.Bands()+1) // by level; 0 unused
 	open, never, untreated := 0, 0, 0
-	for _, rk := range risks {
-		if risk.State(rk.State) == risk.StateClosed {
+	// The risks' indexed attributes say all this: no document is decoded.
+	for v, err := range a.risks.Views(ctx, risk.Filter{}) {
+		if err != nil {
+			return nil, err
+		}
+		if v.State == risk.StateClosed {
 			continue
 		}
 		open++
-		cur, _ := rk.Current()
-		if cur == nil {
+		if v.Level == "" {
 			never++
 			continue
 		}
-		lvl := a.crit.Level(cur.Score.Band)
+		lvl := a.crit.Level(v.Level)
 		if lvl > 0 {
 			bands[lvl]++
 		}
-		if !a.crit.WithinAppetite(lvl) && rk.Treatment == nil && rk.Acceptance == nil {
+		if !a.crit.WithinAppetite(lvl) && !v.Treated() && v.Accepted == "" {
 			untreated++
 		}
 	}

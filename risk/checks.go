@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aimsgo/iso42001/aims"
 )
@@ -58,87 +59,104 @@ func (r *Register) Checks() []aims.Check {
 			}},
 		{ID: CheckAssessed, Clause: "6.1.2", Title: "AI risks assessed", Gate: aims.GatePlanToDo,
 			Run: func(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
-				return r.scan(ctx, ws, "assessed", func(rk *Risk) bool { return rk.Inherent != nil },
+				return r.scan(ctx, ws, "assessed", func(rk *openRisk) bool { return rk.inherent },
 					"not assessed")
 			}},
 		{ID: CheckTreated, Clause: "6.1.3", Title: "AI risks above appetite treated or accepted", Gate: aims.GatePlanToDo,
 			Run: func(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
-				return r.scan(ctx, ws, "within appetite, treated or accepted", func(rk *Risk) bool {
-					cur, _ := rk.Current()
-					if cur == nil {
+				return r.scan(ctx, ws, "within appetite, treated or accepted", func(rk *openRisk) bool {
+					if rk.level == "" {
 						return false // never assessed: not within appetite either
 					}
-					if rk.Treatment != nil || rk.Acceptance != nil {
+					if rk.treated || rk.accepted != "" {
 						return true
 					}
-					lvl := r.crit.Level(cur.Score.Band)
+					lvl := r.crit.Level(rk.level)
 					return lvl != 0 && r.crit.WithinAppetite(lvl)
 				}, "neither assessed within appetite nor treated or accepted")
 			}},
 		{ID: CheckAssessmentsCurrent, Clause: "8.2", Title: "AI risk assessments kept current", Gate: aims.GateCheckToAct,
 			Run: func(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
 				now := ws.Now()
-				return r.scan(ctx, ws, "assessed and within their review date", func(rk *Risk) bool {
-					return rk.Inherent != nil && (rk.NextReview.IsZero() || !rk.NextReview.Before(now))
+				return r.scan(ctx, ws, "assessed and within their review date", func(rk *openRisk) bool {
+					return rk.inherent && (rk.review.IsZero() || !rk.review.Before(now))
 				}, "unassessed or past their review date")
 			}},
 		{ID: CheckTreatmentResults, Clause: "8.3", Title: "AI risk treatment carried out and residual risk accepted", Gate: aims.GateCheckToAct,
 			Run: func(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
-				return r.scan(ctx, ws, "accepted by their authority (treated ones with residual risk assessed)", func(rk *Risk) bool {
-					if rk.Acceptance == nil {
+				return r.scan(ctx, ws, "accepted by their authority (treated ones with residual risk assessed)", func(rk *openRisk) bool {
+					if rk.accepted == "" {
 						return false
 					}
-					switch State(rk.State) {
+					switch rk.state {
 					case StateAccepted, StateMonitoring:
 					default:
 						return false
 					}
-					return rk.Treatment == nil || (rk.Residual != nil && rk.Acceptance.Stage == StageResidual)
+					return !rk.treated || (rk.residual && rk.accepted == StageResidual)
 				}, "not yet treated, residual-assessed and accepted")
 			}},
 	}
 }
 
-// scanKey is the run-cache key of the register's risks: the checks of one
+// scanKey is the run-cache key of the register's views: the checks of one
 // readiness run or PDCA status share one read (see aims.WithRunCache).
 type scanKey struct{ tenant string }
 
+// openRisk is what the checks judge of a risk that is not closed: a few
+// words per risk, so that a run over a million risks holds tens of
+// megabytes, not the views.
+type openRisk struct {
+	id, level                   string
+	state                       State
+	accepted                    Stage
+	review                      time.Time
+	inherent, residual, treated bool
+}
+
+// loadOpen reads every risk that is not closed from the risks' indexed
+// attributes (see [Register.Views]).
+func loadOpen(ctx context.Context, ws *aims.Workspace) ([]openRisk, error) {
+	risks := aims.NewCollection[Risk](ws, Kind, SchemaVersion)
+	var open []openRisk
+	for v, err := range views(ctx, ws, risks, nil) {
+		if err != nil {
+			return nil, err
+		}
+		if v.State != StateClosed {
+			open = append(open, openRisk{id: v.ID, level: v.Level, state: v.State, accepted: v.Accepted, review: v.NextReview,
+				inherent: v.Inherent != "", residual: v.Residual != "", treated: v.Treated()})
+		}
+	}
+	return open, nil
+}
+
 // scan runs ok over every risk that is not closed and reports the ones
-// failing it. A register without open risks fails: the check would
-// otherwise pass on no records.
-func (r *Register) scan(ctx context.Context, ws *aims.Workspace, good string, ok func(*Risk) bool, bad string) (bool, string, error) {
-	all, err := aims.Cached(ctx, scanKey{ws.Tenant()}, func() ([]*Risk, error) {
-		all, err := aims.NewCollection[Risk](ws, Kind, SchemaVersion).All(ctx, nil)
-		sortRisks(all)
-		return all, err
-	})
+// failing it, the first five in natural order of id. A register without
+// open risks fails: the check would otherwise pass on no records.
+func (r *Register) scan(ctx context.Context, ws *aims.Workspace, good string, ok func(*openRisk) bool, bad string) (bool, string, error) {
+	open, err := aims.Cached(ctx, scanKey{ws.Tenant()}, func() ([]openRisk, error) { return loadOpen(ctx, ws) })
 	if err != nil {
 		return false, "", err
 	}
-	var failing []string
-	n := 0
-	for _, rk := range all {
-		if State(rk.State) == StateClosed {
-			continue
-		}
-		n++
-		if !ok(rk) {
-			failing = append(failing, rk.ID)
+	failing := 0
+	shown := firstIDs{n: 5}
+	for i := range open {
+		if !ok(&open[i]) {
+			failing++
+			shown.add(open[i].id)
 		}
 	}
+	n := len(open)
 	if n == 0 {
 		return false, "no open AI risk is recorded in the register", nil
 	}
-	if len(failing) == 0 {
+	if failing == 0 {
 		return true, fmt.Sprintf("%d of %d open risks %s", n, n, good), nil
 	}
-	shown := failing
-	if len(shown) > 5 {
-		shown = shown[:5]
-	}
 	more := ""
-	if len(failing) > len(shown) {
-		more = fmt.Sprintf(" and %d more", len(failing)-len(shown))
+	if failing > len(shown.ids) {
+		more = fmt.Sprintf(" and %d more", failing-len(shown.ids))
 	}
-	return false, fmt.Sprintf("%d of %d open risks %s: %s%s", len(failing), n, bad, strings.Join(shown, ", "), more), nil
+	return false, fmt.Sprintf("%d of %d open risks %s: %s%s", failing, n, bad, strings.Join(shown.ids, ", "), more), nil
 }

@@ -445,13 +445,32 @@ type OverdueItem struct {
 // and the open treatment actions past their due date, in natural order of
 // risk id, reviews before actions, actions in plan order. Closed risks are
 // skipped.
+//
+// It reads the risks' review and due dates from their indexed attributes
+// (see [Register.Views]) and decodes only the risks with something overdue.
 func (r *Register) Overdue(ctx context.Context, now time.Time) ([]OverdueItem, error) {
-	all, err := r.All(ctx, Filter{})
-	if err != nil {
-		return nil, err
+	var late []string
+	for v, err := range r.Views(ctx, Filter{}) {
+		if err != nil {
+			return nil, err
+		}
+		if v.State == StateClosed {
+			continue
+		}
+		if (!v.NextReview.IsZero() && v.NextReview.Before(now)) || (!v.NextDue.IsZero() && v.NextDue.Before(now)) {
+			late = append(late, v.ID)
+		}
 	}
+	slices.SortFunc(late, natsort.Compare)
 	var out []OverdueItem
-	for _, rk := range all {
+	for _, id := range late {
+		rk, err := r.Get(ctx, id)
+		if errors.Is(err, aims.ErrNotFound) {
+			continue // deleted since the view was read
+		}
+		if err != nil {
+			return nil, err
+		}
 		if State(rk.State) == StateClosed {
 			continue
 		}

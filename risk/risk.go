@@ -429,7 +429,10 @@ func (r *Risk) Current() (*Rating, Stage) {
 // Attributes returns the indexed attributes a List can filter on:
 // "owner", "level" (the current band's name), "inherent" (the inherent
 // band), and one "system:<id>" = "true" per affected AI system (a record
-// may affect several).
+// may affect several); and those whole-register views read instead of
+// the document (residual band, treatment options and controls, accepted
+// stage, review and due dates, title and the set's version): see
+// [AttrIndex] and the other Attr names.
 func (r *Risk) Attributes() map[string]string {
 	attrs := map[string]string{"owner": r.Owner}
 	if cur, _ := r.Current(); cur != nil {
@@ -443,6 +446,7 @@ func (r *Risk) Attributes() map[string]string {
 			attrs["system:"+s] = "true"
 		}
 	}
+	r.viewAttributes(attrs)
 	return attrs
 }
 

@@ -11,35 +11,26 @@ import (
 // treatment plan of a risk that is not closed becomes a requirement whose
 // source is the risk, with its inherent band as the level (the level that
 // called for treatment; the current band when no inherent rating exists).
-// Risks come in the register's natural id order.
+// Risks come in ascending byte order of id, read from their indexed
+// attributes ([risk.Register.Views]) without decoding the documents.
 func Risks(reg *risk.Register) Requirer {
 	return RequirerFunc(func(ctx context.Context) iter.Seq2[Requirement, error] {
 		return func(yield func(Requirement, error) bool) {
-			for rk, err := range reg.List(ctx, risk.Filter{}) {
+			for v, err := range reg.Views(ctx, risk.Filter{}) {
 				if err != nil {
 					yield(Requirement{}, err)
 					return
 				}
-				if rk.Treatment == nil || risk.State(rk.State) == risk.StateClosed {
+				if !v.Treated() || v.State == risk.StateClosed {
 					continue
 				}
-				src := Source{Kind: SourceRisk, ID: rk.ID, Title: rk.Title, Level: riskLevel(rk)}
-				for _, c := range rk.Treatment.Controls {
-					if !yield(Requirement{Control: c.ID, Source: src}, nil) {
+				src := Source{Kind: SourceRisk, ID: v.ID, Title: v.Title, Level: v.BandOfRecord()}
+				for _, c := range v.Controls {
+					if !yield(Requirement{Control: c, Source: src}, nil) {
 						return
 					}
 				}
 			}
 		}
 	})
-}
-
-func riskLevel(rk *risk.Risk) string {
-	if rk.Inherent != nil {
-		return rk.Inherent.Score.Band
-	}
-	if cur, _ := rk.Current(); cur != nil {
-		return cur.Score.Band
-	}
-	return ""
 }

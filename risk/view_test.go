@@ -1,0 +1,169 @@
+package risk
+
+import (
+	"context"
+	"maps"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/aimsgo/iso42001/aims"
+)
+
+// viewOpts compares views' times as instants: the attribute holds UTC,
+// the document the zone it was written in.
+var viewOpts = cmp.Options{cmpopts.EquateEmpty(), cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })}
+
+// collectViews returns Register.Views as a map by id.
+func collectViews(t *testing.T, r *Register) map[string]View {
+	t.Helper()
+	out := map[string]View{}
+	for v, err := range r.Views(t.Context(), Filter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[v.ID] = v
+	}
+	return out
+}
+
+// decodedViews returns ViewOf of every decoded risk.
+func decodedViews(t *testing.T, r *Register) map[string]View {
+	t.Helper()
+	all, err := r.All(t.Context(), Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]View{}
+	for _, rk := range all {
+		out[rk.ID] = ViewOf(rk)
+	}
+	return out
+}
+
+// downgrade rewrites a stored risk's attributes to the set written before
+// the view attributes existed (owner, level, inherent, systems, state),
+// as a record written by an older build is stored.
+func downgrade(t *testing.T, ws *aims.Workspace, id string) {
+	t.Helper()
+	ctx := t.Context()
+	rec, err := ws.Store().Get(ctx, ws.Tenant(), Kind, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := map[string]string{}
+	for k, v := range rec.Attrs {
+		switch k {
+		case AttrOwner, AttrLevel, AttrInherent, attrState:
+			old[k] = v
+		default:
+			if len(k) > 7 && k[:7] == "system:" {
+				old[k] = v
+			}
+		}
+	}
+	if _, ok := rec.Attrs[AttrIndex]; !ok {
+		t.Fatalf("risk %s was written without %q: %v", id, AttrIndex, rec.Attrs)
+	}
+	rec.Attrs = old
+	if _, err := ws.Store().Put(ctx, ws.Tenant(), rec, rec.Version); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestViewsMatchDocuments(t *testing.T) {
+	f := newFixture(t)
+	f.populate(t)
+	want := decodedViews(t, f.reg)
+	if len(want) != 5 {
+		t.Fatalf("fixture holds %d risks, want 5", len(want))
+	}
+	if d := cmp.Diff(want, collectViews(t, f.reg), viewOpts); d != "" {
+		t.Errorf("views from attributes differ from the documents' (-decoded +views):\n%s", d)
+	}
+	// Spot checks of what the SoA and the checks rely on.
+	v := want["risk-1"]
+	if d := cmp.Diff([]string{"A.7.4", "A.6.2.4", "A.5.4"}, v.Controls); d != "" {
+		t.Errorf("risk-1 controls (-want +got):\n%s", d)
+	}
+	if !v.NextDue.Equal(t0.AddDate(0, 1, 0)) || v.Inherent == "" || !v.Treated() || v.Accepted != "" {
+		t.Errorf("risk-1 view = %+v; want due %s (the open action), inherent band, treated, not accepted", v, t0.AddDate(0, 1, 0))
+	}
+	if v := want["risk-2"]; v.Accepted != StageResidual || v.Residual == "" || !v.NextDue.IsZero() {
+		t.Errorf("risk-2 view = %+v; want residual assessed and accepted, no open action", v)
+	}
+	if v := want["risk-10"]; v.Level != "" || v.Treated() || v.Title == "" {
+		t.Errorf("risk-10 view = %+v; want unassessed, untreated, titled", v)
+	}
+}
+
+// TestViewsOfOldRecords: risks stored with the attribute set of an older
+// build (no view attributes, no index version) are decoded instead, so
+// views, the checks and Overdue read them the same.
+func TestViewsOfOldRecords(t *testing.T) {
+	f := newFixture(t)
+	f.populate(t)
+	want := decodedViews(t, f.reg)
+	checksBefore := runChecks(t, f)
+	overdueBefore, err := f.reg.Overdue(t.Context(), t0.AddDate(0, 2, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(overdueBefore) == 0 {
+		t.Fatal("fixture has nothing overdue two months on; the test would not see Overdue skip a risk")
+	}
+	for id := range maps.Keys(want) {
+		downgrade(t, f.ws, id)
+	}
+	// Rewriting the attributes moved each stored version on by one.
+	if d := cmp.Diff(want, collectViews(t, f.reg), viewOpts, cmpopts.IgnoreFields(View{}, "Version")); d != "" {
+		t.Errorf("views of old records differ from the documents' (-decoded +views):\n%s", d)
+	}
+	if d := cmp.Diff(checksBefore, runChecks(t, f)); d != "" {
+		t.Errorf("checks over old records differ (-new +old):\n%s", d)
+	}
+	overdue, err := f.reg.Overdue(t.Context(), t0.AddDate(0, 2, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(overdueBefore, overdue); d != "" {
+		t.Errorf("Overdue over old records differs (-new +old):\n%s", d)
+	}
+	// Writing an old record again gives it the whole set.
+	if _, err := f.reg.Fire(context.Background(), alice, "risk-4", EventMonitor, nil); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := f.ws.Store().Get(t.Context(), f.ws.Tenant(), Kind, "risk-4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Attrs[AttrIndex] != IndexVersion || rec.Attrs[AttrTitle] == "" {
+		t.Errorf("risk-4 rewritten has attributes %v; want %s=%s and its title", rec.Attrs, AttrIndex, IndexVersion)
+	}
+}
+
+// TestViewsUnstorableTitle: a title no store keeps as an attribute (a NUL
+// byte) leaves the index version out, so the view decodes the document.
+func TestViewsUnstorableTitle(t *testing.T) {
+	rk := biasRisk()
+	rk.Title = "bias\x00"
+	attrs := rk.Attributes()
+	if _, ok := attrs[AttrIndex]; ok {
+		t.Errorf("attributes of a risk titled %q carry %s: %v", rk.Title, AttrIndex, attrs)
+	}
+	if _, ok := attrs[AttrTitle]; ok {
+		t.Errorf("attributes carry the unstorable title: %v", attrs)
+	}
+}
+
+func TestFirstIDs(t *testing.T) {
+	f := firstIDs{n: 3}
+	for _, id := range []string{"r-10", "r-2", "r-30", "r-1", "r-9", "r-2a"} {
+		f.add(id)
+	}
+	if d := cmp.Diff([]string{"r-1", "r-2", "r-2a"}, f.ids); d != "" {
+		t.Errorf("first ids (-want +got):\n%s", d)
+	}
+}
