@@ -6,6 +6,7 @@ import (
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/audit"
 	"github.com/aimsgo/iso42001/controls"
+	"github.com/aimsgo/iso42001/impact"
 	"github.com/aimsgo/iso42001/risk"
 	"github.com/aimsgo/iso42001/soa"
 )
@@ -65,6 +66,18 @@ type Manifest struct {
 	Metrics []MetricSpec `json:"metrics,omitempty"`
 	// AuditProgrammes are the internal audit programmes (9.2.2).
 	AuditProgrammes []ProgrammeSpec `json:"auditProgrammes,omitempty"`
+	// ImpactAssessments are the AI system impact assessments (6.1.4,
+	// 8.4), each with the state it should reach.
+	ImpactAssessments []ImpactAssessmentSpec `json:"impactAssessments,omitempty"`
+	// Measurements are the recorded results of monitoring (9.1): what
+	// was measured, when, by whom, on what evidence.
+	Measurements []MeasurementSpec `json:"measurements,omitempty"`
+	// Audits are the internal audits carried out (9.2), with their
+	// auditors, dates, results and findings.
+	Audits []AuditSpec `json:"audits,omitempty"`
+	// Reviews are the management reviews held (9.3), with their
+	// decisions and actions.
+	Reviews []ReviewSpec `json:"reviews,omitempty"`
 
 	src *source // where each field was read from; nil when built in code
 }
@@ -367,4 +380,196 @@ type ProgrammeSpec struct {
 	Criteria []string `json:"criteria"`
 	// Areas lists the clauses and controls audited, with owners.
 	Areas []audit.Area `json:"areas"`
+}
+
+// ImpactAssessmentSpec declares an AI system impact assessment (record
+// impact.Assessment) and the state it should reach. Apply starts it as
+// its author, writes its content and answers, records its EU AI Act
+// screening, submits it as the author and approves it as the approver
+// (who holds the approver or impact-reviewer role and is not the
+// author), through the impact service and its workflow. An approved
+// assessment is immutable: a changed assessment is a new one, with a new
+// id, whose approval supersedes the old.
+type ImpactAssessmentSpec struct {
+	// ID identifies the assessment.
+	ID string `json:"id"`
+	// System is the AI system assessed.
+	System string `json:"system"`
+	// Title names the assessment.
+	Title string `json:"title"`
+	// Author writes the assessment.
+	Author string `json:"author"`
+	// IntendedUses lists what the system is for.
+	IntendedUses []string `json:"intendedUses,omitempty"`
+	// Misuse lists reasonably foreseeable misuse.
+	Misuse []string `json:"misuse,omitempty"`
+	// DeploymentContext says where, by whom and how it is used.
+	DeploymentContext string `json:"deploymentContext,omitempty"`
+	// Stakeholders are the groups of people affected.
+	Stakeholders []impact.Stakeholder `json:"stakeholders,omitempty"`
+	// Impacts are the benefits and harms, judged before and after
+	// mitigation (the service scores them with the risk criteria).
+	Impacts []ImpactSpec `json:"impacts,omitempty"`
+	// Consulted lists who was consulted.
+	Consulted []impact.Consultation `json:"consulted,omitempty"`
+	// Decision is the conclusion; required before review.
+	Decision *impact.Decision `json:"decision,omitempty"`
+	// Answers answers the impact questionnaire, question id to answer;
+	// use it or AnswersFile.
+	Answers impact.Answers `json:"answers,omitempty"`
+	// AnswersFile names a YAML or JSON file of answers, relative to the
+	// manifest's directory ([Manifest.ReadAnswerFiles] reads it).
+	AnswersFile string `json:"answersFile,omitempty"`
+	// Screening answers the EU AI Act screening questionnaire; the
+	// screening's tier and duties are recorded on the assessment.
+	Screening impact.Answers `json:"screening,omitempty"`
+	// ReviewDays is the review period in days (default the service's).
+	ReviewDays int `json:"reviewDays,omitempty"`
+	// State is the state it should be in: draft, in-review or approved.
+	State impact.State `json:"state" jsonschema:"enum=draft,enum=in-review,enum=approved"`
+	// Approver approves it; required when State is approved, forbidden
+	// before.
+	Approver string `json:"approver,omitempty"`
+
+	answersSrc *source // where AnswersFile's answers were read from
+}
+
+// ImpactSpec is one benefit or harm of an impact assessment
+// (impact.Impact without the scores, which the service computes).
+type ImpactSpec struct {
+	// ID identifies the impact within the assessment, e.g. "I1".
+	ID string `json:"id"`
+	// Title names it.
+	Title string `json:"title"`
+	// Description says what happens, to whom, how.
+	Description string `json:"description,omitempty"`
+	// Effect is benefit or harm.
+	Effect impact.Effect `json:"effect" jsonschema:"enum=benefit,enum=harm"`
+	// Dimension is what it touches (fairness, privacy, ...).
+	Dimension impact.Dimension `json:"dimension"`
+	// Affected names the stakeholder groups it affects.
+	Affected []string `json:"affected,omitempty"`
+	// Levels are the judgements before mitigation; required for a harm.
+	Levels impact.Levels `json:"levels,omitzero"`
+	// Sources are the Annex C.3 risk sources behind a harm.
+	Sources []controls.RiskSource `json:"sources,omitempty"`
+	// Mitigations are the measures against a harm.
+	Mitigations []impact.Mitigation `json:"mitigations,omitempty"`
+	// Residual are the judgements after mitigation.
+	Residual impact.Levels `json:"residual,omitzero"`
+	// Risk is the risk of the register this harm links to; a harm above
+	// the risk threshold must link to one before approval.
+	Risk string `json:"risk,omitempty"`
+}
+
+// MeasurementSpec declares a recorded result of monitoring (record
+// audit.Measurement). Apply records it through the metrics service as
+// By, who must be the metric's measurer or evaluator or an AIMS manager.
+type MeasurementSpec struct {
+	// ID identifies the measurement.
+	ID string `json:"id"`
+	// Metric is the metric measured.
+	Metric string `json:"metric"`
+	// Value is the value measured.
+	Value float64 `json:"value"`
+	// At is when it was measured; not after the time of applying.
+	At time.Time `json:"at"`
+	// By is who measured.
+	By string `json:"by"`
+	// Evidence points at what the value rests on.
+	Evidence string `json:"evidence"`
+}
+
+// AuditSpec declares an internal audit carried out (record audit.Audit):
+// planned, started and completed by its lead auditor on the declared
+// dates, each checklist result and finding recorded by the auditor
+// declared for it. The audit workflow enforces the auditors'
+// independence: no auditor records a result on an area they own.
+type AuditSpec struct {
+	// ID identifies the audit.
+	ID string `json:"id"`
+	// Programme is the audit programme it belongs to.
+	Programme string `json:"programme,omitempty"`
+	// Title names it.
+	Title string `json:"title"`
+	// Areas lists the clauses and controls audited, with their owners.
+	Areas []audit.Area `json:"areas"`
+	// Criteria lists the audit criteria.
+	Criteria []string `json:"criteria,omitempty"`
+	// Auditors lists the assigned auditors.
+	Auditors []string `json:"auditors"`
+	// Lead is the lead auditor, who plans, starts and completes it.
+	Lead string `json:"lead"`
+	// Planned is when it was planned for.
+	Planned time.Time `json:"planned"`
+	// Started is when fieldwork started.
+	Started time.Time `json:"started"`
+	// Completed is when it was completed; not after the time of applying.
+	Completed time.Time `json:"completed"`
+	// Results gives the result of each checklist item; every item of the
+	// checklist (its clauses and the applicable controls of the approved
+	// SoA its areas cover) must have one.
+	Results []ResultSpec `json:"results"`
+	// Findings are the findings raised; a nonconformity opens a record
+	// in the nonconformity register, owned by the area's owner.
+	Findings []FindingSpec `json:"findings,omitempty"`
+	// Conclusion is the audit's conclusion.
+	Conclusion string `json:"conclusion"`
+}
+
+// ResultSpec is the result of one checklist item of an audit.
+type ResultSpec struct {
+	// Ref is the clause or control of the checklist item.
+	Ref string `json:"ref"`
+	// Result is conforms, nonconforming or not-applicable.
+	Result audit.Result `json:"result" jsonschema:"enum=conforms,enum=nonconforming,enum=not-applicable"`
+	// Evidence lists the evidence seen; required unless not-applicable.
+	Evidence []string `json:"evidence,omitempty"`
+	// Notes says more.
+	Notes string `json:"notes,omitempty"`
+	// Auditor recorded it (default the lead).
+	Auditor string `json:"auditor,omitempty"`
+}
+
+// FindingSpec is a finding of an audit (record audit.Finding).
+type FindingSpec struct {
+	// ID identifies the finding.
+	ID string `json:"id"`
+	// Type is major-nonconformity, minor-nonconformity, observation or
+	// opportunity-for-improvement.
+	Type audit.FindingType `json:"type" jsonschema:"enum=major-nonconformity,enum=minor-nonconformity,enum=observation,enum=opportunity-for-improvement"`
+	// Ref is the clause or control it concerns.
+	Ref string `json:"ref"`
+	// Statement says what was found.
+	Statement string `json:"statement"`
+	// Evidence lists what it rests on.
+	Evidence []string `json:"evidence"`
+	// Auditor raised it (default the lead).
+	Auditor string `json:"auditor,omitempty"`
+}
+
+// ReviewSpec declares a management review held (record audit.Review):
+// prepared by its preparer, who gathers the inputs from the records, and
+// recorded as held by top management on the declared date.
+type ReviewSpec struct {
+	// ID identifies the review.
+	ID string `json:"id"`
+	// Title names it.
+	Title string `json:"title"`
+	// Planned is when it was planned for.
+	Planned time.Time `json:"planned"`
+	// PreparedBy prepares it (gathers its inputs).
+	PreparedBy string `json:"preparedBy"`
+	// HeldBy records it as held: a member of top management.
+	HeldBy string `json:"heldBy"`
+	// Held is when it was held; not after the time of applying.
+	Held time.Time `json:"held"`
+	// Attendees lists who attended.
+	Attendees []string `json:"attendees"`
+	// Decisions lists what was decided (9.3.3).
+	Decisions []string `json:"decisions"`
+	// Changes lists the changes to the AIMS decided.
+	Changes []string `json:"changes,omitempty"`
+	// Actions lists the actions decided, with owners and due dates.
+	Actions []audit.ReviewAction `json:"actions,omitempty"`
 }

@@ -128,6 +128,9 @@ func (a *AIMS) Export(ctx context.Context) (*Manifest, error) {
 	if m.AuditProgrammes, err = exportAll[ProgrammeSpec](ctx, aims.NewCollection[audit.Programme](a.ws, audit.KindProgramme, 1)); err != nil {
 		return nil, err
 	}
+	if err := a.exportRecords(ctx, m); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 

@@ -199,14 +199,22 @@ func (a *AIMS) Plan(ctx context.Context, m *Manifest, opts *PlanOptions) (*Plan,
 	}
 	for _, step := range []func(context.Context) error{
 		pl.organisation, pl.roles, pl.issues, pl.parties, pl.systems, pl.scope, pl.objectives,
-		pl.criteria, pl.documents, pl.risks, pl.decisions, pl.obligations, pl.metrics, pl.programmes, pl.soaApproval,
+		pl.criteria, pl.documents, pl.risks, pl.decisions, pl.obligations, pl.metrics, pl.programmes, pl.impactAssessments,
+		pl.soaApproval, pl.measurements, pl.audits, pl.reviews,
 	} {
 		if err := step(ctx); err != nil {
 			return nil, err
 		}
 	}
-	if err := manifestErr(m.src, pl.problems.Err()); err != nil {
-		return nil, err
+	if err := manifestErr(m.src, pl.problems.Err()); err != nil || len(pl.placed) > 0 {
+		me := &ManifestError{Problems: pl.placed}
+		var merr *ManifestError
+		if errors.As(err, &merr) {
+			me.Problems = append(merr.Problems, pl.placed...)
+		} else if err != nil {
+			return nil, err
+		}
+		return nil, me
 	}
 	slices.Reverse(pl.prunes)
 	pl.plan.Changes = append(pl.plan.Changes, pl.prunes...)
@@ -251,12 +259,17 @@ func (a *AIMS) Apply(ctx context.Context, actor string, m *Manifest, opts *Apply
 			return nil, err
 		}
 	}
-	for _, c := range p.Changes {
-		if c.run == nil {
-			continue
-		}
-		if err := c.run(ctx); err != nil {
-			return p, fmt.Errorf("iso42001: apply: %s %s %s: %w", c.Action, c.Kind, c.ID, err)
+	// Role assignments first: the policy authorizes every other change by
+	// the roles they give (a fresh workspace is founded by its first).
+	first := func(c Change) bool { return c.Kind == aims.KindRoleAssignment && c.Action != ActionDelete }
+	for _, pass := range []bool{true, false} {
+		for _, c := range p.Changes {
+			if c.run == nil || first(c) != pass {
+				continue
+			}
+			if err := c.run(ctx); err != nil {
+				return p, fmt.Errorf("iso42001: apply: %s %s %s: %w", c.Action, c.Kind, c.ID, err)
+			}
 		}
 	}
 	return p, nil
@@ -298,6 +311,7 @@ type planner struct {
 	plan     *Plan
 	prunes   []Change
 	problems aims.Problems
+	placed   []ManifestProblem // problems placed in files of their own (answers files)
 }
 
 // add appends a change.

@@ -270,19 +270,23 @@ func (m *Manifest) validate(cat *controls.Catalog, crit *risk.Criteria) error {
 			control(fmt.Sprintf("%s.controls[%d]", path, k), c)
 		}
 	}
+	area := func(path, id string) {
+		if _, err := cat.Control(id); err == nil {
+			return
+		}
+		if _, err := cat.Clause(id); err != nil && !coversControl(cat, id) {
+			p.Addf(path, "%q is neither a clause nor a control of catalog %s", id, cat.ID())
+		}
+	}
 	unique("auditProgrammes", "id", ids(m.AuditProgrammes, func(s ProgrammeSpec) string { return s.ID }))
 	for i, s := range m.AuditProgrammes {
 		path := fmt.Sprintf("auditProgrammes[%d]", i)
 		record(path, s, &audit.Programme{}, "")
 		for k, a := range s.Areas {
-			if _, err := cat.Control(a.ID); err == nil {
-				continue
-			}
-			if _, err := cat.Clause(a.ID); err != nil && !coversControl(cat, a.ID) {
-				p.Addf(fmt.Sprintf("%s.areas[%d].id", path, k), "%q is neither a clause nor a control of catalog %s", a.ID, cat.ID())
-			}
+			area(fmt.Sprintf("%s.areas[%d].id", path, k), a.ID)
 		}
 	}
+	m.validateRecords(&p, holds, control, area)
 	return manifestErr(m.src, p.Err())
 }
 
