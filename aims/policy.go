@@ -53,9 +53,14 @@ type Rule struct {
 	// AnyOf are the roles that may; empty means any actor holding at least
 	// one role in the workspace.
 	AnyOf []Role `json:"anyOf,omitempty"`
-	// Anyone allows every actor, role or not (the workspace's first role
-	// assignment, the first PDCA cycle the kernel opens).
+	// Anyone allows every actor, role or not (the first PDCA cycle the
+	// kernel opens; [AllowAll]).
 	Anyone bool `json:"anyone,omitempty"`
+	// Founding allows an actor holding no role only while the tenant has
+	// no role assignment at all: the workspace's founding assignment (its
+	// first top-management holder). Other actors need a role, as with an
+	// empty AnyOf.
+	Founding bool `json:"founding,omitempty"`
 }
 
 // Policy maps each change to the roles of 5.3 that may make it, as data a
@@ -72,20 +77,32 @@ type Policy struct {
 // actor who holds a role in the workspace; deleting needs top management
 // or the AIMS manager; risk criteria and SoA decisions and obligations
 // need the AIMS manager, top management or the risk manager; role
-// assignments are governed by their own guard (see [RoleAssignments]); the
-// kernel may open the first PDCA cycle.
+// assignments need a role too, except the founding one (the tenant's first,
+// see [Rule.Founding]), and are governed by their own guard as well (see
+// [RoleAssignments]); the kernel may open the first PDCA cycle. An actor
+// holding no role may do nothing else.
 func DefaultPolicy() *Policy {
 	admin := []Role{RoleTopManagement, RoleAIMSManager}
 	planning := []Role{RoleTopManagement, RoleAIMSManager, RoleRiskManager}
 	return &Policy{Rules: []Rule{
 		{Kind: "*", Action: "*"},
 		{Kind: "*", Action: EventDelete, AnyOf: admin},
-		{Kind: KindRoleAssignment, Action: "*", Anyone: true},
+		{Kind: KindRoleAssignment, Action: "*", Founding: true},
 		{Kind: KindCycle, Action: EventCreate, Anyone: true},
 		{Kind: "risk-criteria", Action: "*", AnyOf: planning},
 		{Kind: "soa-decision", Action: "*", AnyOf: planning},
 		{Kind: "obligation", Action: "*", AnyOf: planning},
 	}}
+}
+
+// AllowAll returns the policy that lets every actor make every change,
+// role or not: the explicit opt-out for a product that authorizes changes
+// elsewhere (in its own API layer) before they reach the SDK. Workflow
+// steps still check their roles and duties, and role assignments their
+// guard. Pass it only on purpose: iso42001.Open applies [DefaultPolicy]
+// when no policy is named.
+func AllowAll() *Policy {
+	return &Policy{Rules: []Rule{{Kind: "*", Action: "*", Anyone: true}}}
 }
 
 // rule returns the most specific rule for kind and action.
@@ -126,25 +143,54 @@ func (a *PolicyAuthorizer) Authorize(ctx context.Context, actor string, anyOf []
 	return a.base.Authorize(ctx, actor, anyOf)
 }
 
-// AuthorizeRequest applies the policy to r.
+// AuthorizeRequest applies the policy to r. A refusal matches
+// [ErrForbidden] and names the action, the record, the roles that would
+// allow it and how an actor gets one.
 func (a *PolicyAuthorizer) AuthorizeRequest(ctx context.Context, r Request) error {
 	rule, ok := a.policy.rule(r.Kind, r.Action)
 	switch {
 	case !ok:
-		return fmt.Errorf("%w: no policy rule allows %s on %s", ErrForbidden, r.Action, r.Kind)
+		return fmt.Errorf("%w: no policy rule allows %s on %s/%s", ErrForbidden, r.Action, r.Kind, r.ID)
 	case rule.Anyone:
 		return nil
 	case len(rule.AnyOf) > 0:
-		if err := a.base.Authorize(ctx, r.Actor, rule.AnyOf); err != nil {
+		err := a.base.Authorize(ctx, r.Actor, rule.AnyOf)
+		if errors.Is(err, ErrForbidden) {
+			return fmt.Errorf("%w: %q may not %s %s/%s: it needs one of the roles %s (%v); %s", ErrForbidden, r.Actor, r.Action, r.Kind, r.ID, roleList(rule.AnyOf), err, howToGetRole)
+		}
+		if err != nil {
 			return fmt.Errorf("%s %s/%s: %w", r.Action, r.Kind, r.ID, err)
 		}
 		return nil
 	}
-	ra, err := a.roles.Get(ctx, r.Actor)
-	if errors.Is(err, ErrNotFound) || (err == nil && len(ra.Roles) == 0) {
-		return fmt.Errorf("%w: %q holds no role in the AIMS, so may not %s %s/%s", ErrForbidden, r.Actor, r.Action, r.Kind, r.ID)
+	// An assignment is stored only when it validates, with at least one
+	// role: its presence is enough, and costs no decoding.
+	held, err := a.roles.Exists(ctx, r.Actor)
+	if err != nil {
+		return err
 	}
-	return err
+	if held {
+		return nil
+	}
+	if rule.Founding {
+		founded, err := a.founded(ctx)
+		if err != nil || !founded {
+			return err
+		}
+	}
+	return fmt.Errorf("%w: %q holds no role in the AIMS, so may not %s %s/%s: any role allows it; %s", ErrForbidden, r.Actor, r.Action, r.Kind, r.ID, howToGetRole)
+}
+
+// howToGetRole tells a refused actor how to get a role.
+const howToGetRole = "ask top management or the AIMS manager to assign one (aims.RoleAssignments; aimsctl role assign --actor ID --role ROLE)"
+
+// founded reports whether the tenant has any role assignment.
+func (a *PolicyAuthorizer) founded(ctx context.Context) (bool, error) {
+	page, err := a.roles.Workspace().Store().List(ctx, a.roles.Workspace().Tenant(), Query{Kind: KindRoleAssignment, Limit: 1})
+	if err != nil {
+		return false, err
+	}
+	return len(page.Records) > 0, nil
 }
 
 var _ RequestAuthorizer = (*PolicyAuthorizer)(nil)
