@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -762,5 +763,181 @@ func TestApplyIsTheAIMSManagers(t *testing.T) {
 	}
 	if _, err := a.Apply(ctx, "alice", m, nil); err != nil {
 		t.Errorf("apply by the AIMS manager: %v", err)
+	}
+}
+
+// TestApplyBadRecordWritesNothing: one bad reference in each section of
+// impact assessments and records of what happened fails the whole apply
+// before its first write, naming the line and the field.
+func TestApplyBadRecordWritesNothing(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join(manifestExamples, "northwind.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ old, new, want string }{
+		{"        risk: R-1\n", "        risk: R-7\n", `impactAssessments[1].impacts[0].risk: unknown risk "R-7"`},
+		{"    metric: approval-gap\n", "    metric: approval-rate\n", `measurements[0].metric: unknown metric "approval-rate"`},
+		{"    programme: prog-2026\n    title: Performance evaluation\n", "    programme: prog-2025\n    title: Performance evaluation\n", `audits[1].programme: unknown audit programme "prog-2025"`},
+		{"    heldBy: bob\n", "    heldBy: zed\n", `reviews[0].heldBy: "zed" must hold the top-management role`},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			a, _ := openMem(t)
+			if _, err := a.Apply(ctx, "alice", readManifest(t, "minimal.yaml"), nil); err != nil {
+				t.Fatal(err)
+			}
+			before := head(t, ctx, a)
+			src := string(data)
+			if !strings.Contains(src, tc.old) {
+				t.Fatalf("northwind.yaml has no %q", tc.old)
+			}
+			m, err := DecodeManifest("northwind.yaml", []byte(strings.Replace(src, tc.old, tc.new, 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = a.Apply(ctx, "alice", m, nil)
+			var me *ManifestError
+			if !errors.As(err, &me) || len(me.Problems) != 1 || me.Problems[0].Line == 0 || !strings.Contains(me.Problems[0].String(), tc.want) {
+				t.Fatalf("got %v, want one problem placed in northwind.yaml naming %s", err, tc.want)
+			}
+			if after := head(t, ctx, a); after.Hash != before.Hash || after.Seq != before.Seq {
+				t.Errorf("journal moved from %d to %d", before.Seq, after.Seq)
+			}
+		})
+	}
+}
+
+// TestRecordsDoNotChange: a record of what happened, once applied, is
+// left as it is by a matching manifest and refused a change.
+func TestRecordsDoNotChange(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	a, _ := openMem(t)
+	m := readManifest(t, "northwind.yaml")
+	if _, err := a.Apply(ctx, "alice", m, nil); err != nil {
+		t.Fatal(err)
+	}
+	a = openOn(t, a.Workspace().Store())
+	before := head(t, ctx, a)
+	for _, tc := range []struct {
+		edit func(m *Manifest)
+		want string
+	}{
+		{func(m *Manifest) { m.Measurements[0].Value = 2.9 }, "measurements[0]: measurement approval-gap-2026-01 is already recorded and differs in value"},
+		{func(m *Manifest) { m.Audits[0].Conclusion = "Fine." }, "audits[0]: audit audit-2026-1 is already recorded and differs in conclusion"},
+		{func(m *Manifest) { m.Reviews[0].Decisions = []string{"Stop"} }, "reviews[0]: review mr-2026-1 is already recorded and differs in decisions[0]"},
+		{func(m *Manifest) { m.ImpactAssessments[1].Misuse = nil }, "impactAssessments[1]: assessment IA-credit-1 is approved and differs in misuse"},
+	} {
+		m := readManifest(t, "northwind.yaml")
+		tc.edit(m)
+		if _, err := a.Apply(ctx, "alice", m, nil); !errors.Is(err, aims.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("got %v, want %q", err, tc.want)
+		}
+	}
+	if after := head(t, ctx, a); after.Hash != before.Hash {
+		t.Errorf("journal moved from %d to %d", before.Seq, after.Seq)
+	}
+	// The audit trail names who did what, as the manifest declared.
+	au, err := a.Audits().Get(ctx, "audit-2026-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if au.Lead != "frank" || au.Checklist[0].Auditor != "frank" || !au.Completed.Equal(time.Date(2026, 2, 18, 13, 0, 0, 0, time.UTC)) {
+		t.Errorf("audit-2026-2: lead %s, first result by %s, completed %s", au.Lead, au.Checklist[0].Auditor, au.Completed)
+	}
+	ia, err := a.Impacts().Get(ctx, "IA-credit-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ia.CreatedBy != "dave" || ia.ApprovedBy != "bob" || ia.Screening == nil || ia.Screening.Tier == "" {
+		t.Errorf("IA-credit-1: by %s, approved by %s, screening %+v", ia.CreatedBy, ia.ApprovedBy, ia.Screening)
+	}
+}
+
+// TestAnswersFile reads an impact assessment's answers from a file beside
+// the manifest: applied like inline answers, and a problem in the file
+// placed at its own line and column.
+func TestAnswersFile(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	data, err := os.ReadFile(filepath.Join(manifestExamples, "northwind.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(data)
+	start := strings.Index(src, "  - id: IA-credit-1")
+	i := start + strings.Index(src[start:], "    answers:\n")
+	j := i + strings.Index(src[i:], "    screening:\n")
+	var answers strings.Builder
+	for _, line := range strings.SplitAfter(src[i+len("    answers:\n"):j], "\n") {
+		answers.WriteString(strings.TrimPrefix(line, "      "))
+	}
+	manifest := src[:i] + "    answersFile: answers/credit.yaml\n" + src[j:]
+	read := func(answers string) (*Manifest, error) {
+		m, err := DecodeManifest("aims/northwind.yaml", []byte(manifest))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m, m.ReadAnswerFiles(fstest.MapFS{"answers/credit.yaml": {Data: []byte(answers)}})
+	}
+
+	m, err := read(answers.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := openMem(t)
+	if _, err := a.Apply(ctx, "alice", m, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(data), string(encode(t, got))); d != "" {
+		t.Errorf("answers from a file export as the inline ones (-inline +file):\n%s", d)
+	}
+
+	// A wrong type, caught by the strict decoder: placed in the file.
+	bad := strings.Replace(answers.String(), "vulnerable: true\n", "vulnerable: {a: 1}\n", 1)
+	_, err = read(bad)
+	line := 1 + strings.Count(bad[:strings.Index(bad, "vulnerable: {a: 1}")], "\n")
+	if want := fmt.Sprintf("aims/answers/credit.yaml:%d:1: answers.vulnerable: ", line); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want %q", err, want)
+	}
+	// An unknown question, caught by the plan against the questionnaire.
+	bad = strings.Replace(answers.String(), "contestable: true\n", "contestible: true\n", 1)
+	m, err = read(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := openMem(t)
+	_, err = b.Plan(ctx, m, nil)
+	line = 1 + strings.Count(bad[:strings.Index(bad, "contestible")], "\n")
+	if want := fmt.Sprintf("aims/answers/credit.yaml:%d:1: answers.contestible: unknown question", line); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want %q", err, want)
+	}
+	// A path leaving the manifest's directory, and a missing file.
+	for _, tc := range []struct{ path, want string }{
+		{"../secrets.yaml", "must be a path relative to the manifest's directory, inside it"},
+		{"answers/none.yaml", `cannot read "answers/none.yaml"`},
+	} {
+		m, err := DecodeManifest("aims/northwind.yaml", []byte(strings.Replace(manifest, "answers/credit.yaml", tc.path, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = m.ReadAnswerFiles(fstest.MapFS{})
+		if err == nil || !strings.Contains(err.Error(), "impactAssessments[1].answersFile: ") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.path, err, tc.want)
+		}
+	}
+	// Unread, the file is an error of the plan, not an empty answer.
+	m, err = DecodeManifest("aims/northwind.yaml", []byte(manifest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Plan(ctx, m, nil); err == nil || !strings.Contains(err.Error(), "is not read") {
+		t.Errorf("unread answers file: got %v", err)
 	}
 }

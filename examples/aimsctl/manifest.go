@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/aimsgo/iso42001"
 )
@@ -89,7 +90,20 @@ func (mf *manifestFlags) read(path string) (*iso42001.Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	return iso42001.DecodeManifest(name, data)
+	m, err := iso42001.DecodeManifest(name, data)
+	if err != nil {
+		return nil, err
+	}
+	// Answer files are read beside the manifest (from standard input:
+	// beside the working directory), never outside that directory.
+	dir := "."
+	if *mf.file != "-" {
+		dir = filepath.Dir(name)
+	}
+	if err := m.ReadAnswerFiles(os.DirFS(dir)); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 func runPlan(ctx context.Context, a *app, args []string) error {
