@@ -382,6 +382,20 @@ func (ws *Workspace) VerifyWith(ctx context.Context, opts *VerifyOptions) (Verif
 
 type recKey struct{ kind, id string }
 
+// lastEntry is what verification keeps of a record's last journal entry:
+// the fields compare reads, a quarter of an [Entry], so that the map of a
+// long journal stays small.
+type lastEntry struct {
+	seq     uint64
+	version int64
+	event   string
+	digest  string
+}
+
+func (l *lastEntry) entry() *Entry {
+	return &Entry{Seq: l.seq, Version: l.version, Event: l.event, Digest: l.digest}
+}
+
 // verify is VerifyWith; it also returns the last entry it verified (nil
 // for an empty journal).
 func (ws *Workspace) verify(ctx context.Context, opts *VerifyOptions) (VerifyReport, *Entry, error) {
@@ -403,7 +417,7 @@ func (ws *Workspace) verify(ctx context.Context, opts *VerifyOptions) (VerifyRep
 		}
 		want[cp.Seq] = cp
 	}
-	last := map[recKey]Entry{}
+	last := map[recKey]lastEntry{}
 	var prev *Entry
 	from := uint64(1)
 	if o.Incremental && len(cps) > 0 {
@@ -434,7 +448,7 @@ func (ws *Workspace) verify(ctx context.Context, opts *VerifyOptions) (VerifyRep
 				return rep, prev, rewritten(e, cp)
 			}
 			if e.Kind != "" && e.ID != "" {
-				last[recKey{e.Kind, e.ID}] = e
+				last[recKey{e.Kind, e.ID}] = lastEntry{seq: e.Seq, version: e.Version, event: e.Event, digest: e.Digest}
 			}
 		}
 		l := page[len(page)-1]
@@ -554,9 +568,10 @@ func compare(k recKey, rec *Record, e *Entry) *problem {
 	return nil
 }
 
-// checkRecords lists every stored record of every kind and compares it
-// with its last entry, then looks for journaled records that are gone.
-func (ws *Workspace) checkRecords(ctx context.Context, last map[recKey]Entry) (int, error) {
+// checkRecords lists every stored record of every kind, in pages, and
+// compares it with its last entry, then looks for journaled records that
+// are gone: those left in last once every listed record took its own out.
+func (ws *Workspace) checkRecords(ctx context.Context, last map[recKey]lastEntry) (int, error) {
 	kinds := map[string]bool{}
 	for k := range last {
 		kinds[k.kind] = true
@@ -571,7 +586,6 @@ func (ws *Workspace) checkRecords(ctx context.Context, last map[recKey]Entry) (i
 		}
 	}
 	var ps []problem
-	seen := make(map[recKey]bool, len(last))
 	n := 0
 	for _, kind := range slices.Sorted(maps.Keys(kinds)) {
 		q := Query{Kind: kind, Limit: MaxPageSize}
@@ -583,10 +597,10 @@ func (ws *Workspace) checkRecords(ctx context.Context, last map[recKey]Entry) (i
 			for i := range page.Records {
 				rec := &page.Records[i]
 				k := recKey{kind, rec.ID}
-				seen[k] = true
 				var e *Entry
 				if le, ok := last[k]; ok {
-					e = &le
+					e = le.entry()
+					delete(last, k)
 				}
 				if p := compare(k, rec, e); p != nil {
 					ps = append(ps, *p)
@@ -601,17 +615,15 @@ func (ws *Workspace) checkRecords(ctx context.Context, last map[recKey]Entry) (i
 		}
 	}
 	for k, e := range last {
-		if !seen[k] {
-			if p := compare(k, nil, &e); p != nil {
-				ps = append(ps, *p)
-			}
+		if p := compare(k, nil, e.entry()); p != nil {
+			ps = append(ps, *p)
 		}
 	}
 	return n, first(ps)
 }
 
 // checkMentioned compares only the records the verified entries mention.
-func (ws *Workspace) checkMentioned(ctx context.Context, last map[recKey]Entry) (int, error) {
+func (ws *Workspace) checkMentioned(ctx context.Context, last map[recKey]lastEntry) (int, error) {
 	var ps []problem
 	n := 0
 	for k, e := range last {
@@ -623,7 +635,7 @@ func (ws *Workspace) checkMentioned(ctx context.Context, last map[recKey]Entry) 
 		case !errors.Is(err, ErrNotFound):
 			return n, err
 		}
-		if p := compare(k, recp, &e); p != nil {
+		if p := compare(k, recp, e.entry()); p != nil {
 			ps = append(ps, *p)
 			continue
 		}

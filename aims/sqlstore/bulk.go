@@ -20,7 +20,7 @@ import (
 // the statements work on any SQLite build.
 const (
 	maxBulkVars = 999
-	maxBulkRows = 128
+	maxBulkRows = 32
 )
 
 // bulkTable is one table the batch path inserts into.

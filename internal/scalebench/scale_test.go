@@ -32,6 +32,9 @@ var clock = func() time.Time { return time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC
 
 func sizes(b *testing.B) []int {
 	env := os.Getenv("ISO42001_SCALE")
+	if env == "" && os.Getenv("ISO42001_BENCH_QUICK") == "1" {
+		return []int{1_000}
+	}
 	if env == "" {
 		return []int{1_000, 10_000}
 	}
@@ -46,11 +49,22 @@ func sizes(b *testing.B) []int {
 	return out
 }
 
+// seedRoles makes alice the AIMS manager, as an identity provider would,
+// so that the policy lets her write.
+func seedRoles(b *testing.B, a *iso42001.AIMS) {
+	b.Helper()
+	ra := &aims.RoleAssignment{Meta: aims.Meta{ID: "alice"}, Roles: []aims.Role{aims.RoleAIMSManager}}
+	if err := aims.RoleAssignments(a.Workspace()).Create(context.Background(), "admin", ra); err != nil {
+		b.Fatal(err)
+	}
+}
+
 // fill adds n AI systems and n assessed risks, one on each, through the
 // public API.
 func fill(b *testing.B, a *iso42001.AIMS, n int) {
 	b.Helper()
 	ctx := context.Background()
+	seedRoles(b, a)
 	systems := aims.AISystems(a.Workspace())
 	for i := range n {
 		sys := &aims.AISystem{Meta: aims.Meta{ID: fmt.Sprintf("sys-%d", i)}, Name: fmt.Sprintf("Model %d", i),
