@@ -26,7 +26,7 @@ func isNotFound(err error) bool { return errors.Is(err, aims.ErrNotFound) }
 func (a *AIMS) impactsCurrent() aims.Check {
 	return aims.Check{ID: "impact-assessments-current", Clause: "8.4", Title: "AI system impact assessments kept current", Gate: aims.GateCheckToAct,
 		Run: func(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
-			due, err := a.impacts.Due(ctx, ws.Now())
+			due, err := a.impacts.DueIndex(ctx, ws.Now())
 			if err != nil {
 				return false, "", err
 			}
@@ -138,26 +138,29 @@ func (a *AIMS) Proposals(ctx context.Context) ([]soa.Proposal, error) {
 	case !isNotFound(err):
 		return nil, err
 	}
-	roles, err := aims.RoleAssignments(a.ws).All(ctx, nil)
+	// Counts and ids come from the store's index: nothing is decoded.
+	store, tenant := a.ws.Store(), a.ws.Tenant()
+	roles, err := aims.Count(ctx, store, tenant, aims.Query{Kind: aims.KindRoleAssignment})
 	if err != nil {
-		return nil, err
+		return nil, aims.E("count", aims.KindRoleAssignment, "", err)
 	}
-	if len(roles) > 0 {
-		add(fmt.Sprintf("%d people hold assigned AIMS roles", len(roles)), "A.3.2")
+	if roles > 0 {
+		add(fmt.Sprintf("%d people hold assigned AIMS roles", roles), "A.3.2")
 	}
-	systems, err := aims.AISystems(a.ws).All(ctx, nil)
+	systems, err := aims.Count(ctx, store, tenant, aims.Query{Kind: aims.KindAISystem})
 	if err != nil {
-		return nil, err
+		return nil, aims.E("count", aims.KindAISystem, "", err)
 	}
-	if len(systems) > 0 {
-		add(fmt.Sprintf("%d AI systems are inventoried with their resources", len(systems)), "A.4.2")
+	if systems > 0 {
+		add(fmt.Sprintf("%d AI systems are inventoried with their resources", systems), "A.4.2")
 	}
 	var approved []string
-	for as, err := range a.impacts.Collection().List(ctx, map[string]string{"state": string(impact.StateApproved)}) {
+	for row, err := range aims.SelectAll(ctx, store, tenant, aims.Query{Kind: a.impacts.Collection().Kind(),
+		Where: map[string]string{"state": string(impact.StateApproved)}}, nil) {
 		if err != nil {
 			return nil, err
 		}
-		approved = append(approved, as.ID)
+		approved = append(approved, row.ID)
 	}
 	if len(approved) > 0 {
 		ev := fmt.Sprintf("impact assessments %s are approved", strings.Join(approved, ", "))
@@ -264,7 +267,7 @@ func (a *AIMS) reviewInputs(ctx context.Context, ws *aims.Workspace) ([]string, 
 		}
 		lines = append(lines, fmt.Sprintf("%d risk reviews and %d risk treatment actions are overdue.", reviews, actions))
 	}
-	inv, err := a.impacts.Inventory(ctx)
+	inv, err := a.impacts.InventoryIndex(ctx)
 	if err != nil {
 		return nil, err
 	}

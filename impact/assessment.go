@@ -474,11 +474,16 @@ func dimensionList() string {
 }
 
 // Attributes returns the filterable attributes: system, and tier when the
-// assessment holds a screening.
+// assessment holds a screening; and those the inventory's whole-register
+// reads take instead of the document: the creation and approval times and
+// the set's version ([AttrCreated], [AttrApprovedAt], [AttrIndex]).
 func (a *Assessment) Attributes() map[string]string {
-	m := map[string]string{"system": a.System}
+	m := map[string]string{"system": a.System, AttrCreated: indexTime(a.CreatedAt), AttrIndex: IndexVersion}
 	if a.Screening != nil {
 		m["tier"] = string(a.Screening.Tier)
+	}
+	if !a.ApprovedAt.IsZero() {
+		m[AttrApprovedAt] = indexTime(a.ApprovedAt)
 	}
 	return m
 }

@@ -19,7 +19,7 @@ func (s *Service) Checks() []aims.Check {
 		Title:  "AI system impact assessments approved",
 		Gate:   aims.GatePlanToDo,
 		Run: func(ctx context.Context, _ *aims.Workspace) (bool, string, error) {
-			inv, err := s.Inventory(ctx)
+			inv, err := s.InventoryIndex(ctx)
 			if err != nil {
 				return false, "", err
 			}

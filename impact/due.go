@@ -85,29 +85,39 @@ func (s *Service) Due(ctx context.Context, now time.Time, incidents ...Incident)
 		default:
 			return nil, err
 		}
-		item.Assessment = cur.ID
-		item.Reasons = changes(cur.Snapshot, SnapshotOf(sys))
-		notes, err := s.incidentsOf(ctx, sys.ID, cur.ApprovedAt, incidents)
+		item, err = s.dueOf(ctx, now, sys, cur, incidents)
 		if err != nil {
 			return nil, err
-		}
-		for _, n := range notes {
-			item.Reasons = append(item.Reasons, DueReason{TriggerIncident, fmt.Sprintf("incident on %s after approval on %s: %s", day(n.At), day(cur.ApprovedAt), n.Summary)})
-		}
-		if !cur.NextReview.IsZero() && !now.Before(cur.NextReview) {
-			item.Reasons = append(item.Reasons, DueReason{TriggerReviewPeriod, fmt.Sprintf("review was due on %s", day(cur.NextReview))})
-		}
-		if sc := cur.Screening; sc != nil {
-			if r, ok := rescreen(s.screen, EUAIActSchedule(), sc); ok {
-				item.Reasons = append(item.Reasons, r)
-			}
-			item.Reasons = append(item.Reasons, starting(sc, cur.ApprovedAt, now)...)
 		}
 		if len(item.Reasons) > 0 {
 			out = append(out, item)
 		}
 	}
 	return out, nil
+}
+
+// dueOf is the due item of a system with a current assessment: every
+// reason it is due at now (none when it is not).
+func (s *Service) dueOf(ctx context.Context, now time.Time, sys *aims.AISystem, cur *Assessment, incidents []Incident) (DueItem, error) {
+	item := DueItem{System: sys.ID, Name: sys.Name, Assessment: cur.ID}
+	item.Reasons = changes(cur.Snapshot, SnapshotOf(sys))
+	notes, err := s.incidentsOf(ctx, sys.ID, cur.ApprovedAt, incidents)
+	if err != nil {
+		return DueItem{}, err
+	}
+	for _, n := range notes {
+		item.Reasons = append(item.Reasons, DueReason{TriggerIncident, fmt.Sprintf("incident on %s after approval on %s: %s", day(n.At), day(cur.ApprovedAt), n.Summary)})
+	}
+	if !cur.NextReview.IsZero() && !now.Before(cur.NextReview) {
+		item.Reasons = append(item.Reasons, DueReason{TriggerReviewPeriod, fmt.Sprintf("review was due on %s", day(cur.NextReview))})
+	}
+	if sc := cur.Screening; sc != nil {
+		if r, ok := rescreen(s.screen, EUAIActSchedule(), sc); ok {
+			item.Reasons = append(item.Reasons, r)
+		}
+		item.Reasons = append(item.Reasons, starting(sc, cur.ApprovedAt, now)...)
+	}
+	return item, nil
 }
 
 func isNotFound(err error) bool { return err != nil && errors.Is(err, aims.ErrNotFound) }

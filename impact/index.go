@@ -1,0 +1,210 @@
+package impact
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/internal/natsort"
+)
+
+// Attribute names of a stored assessment's index beyond "system" and
+// "tier" ([Assessment.Attributes]; the kernel adds "state"): the
+// inventory's whole-register reads ([Service.InventoryIndex],
+// [Service.DueIndex]) take them instead of decoding every assessment.
+const (
+	// AttrApprovedAt and AttrCreated are the approval and creation times,
+	// RFC 3339 in UTC with nanoseconds.
+	AttrApprovedAt = "approvedAt"
+	AttrCreated    = "created"
+	// AttrIndex is [IndexVersion] on assessments written since the set
+	// existed; one without it is decoded instead.
+	AttrIndex = "ix"
+)
+
+// IndexVersion is the value of [AttrIndex] on assessments carrying the
+// whole attribute set.
+const IndexVersion = "2"
+
+// indexAttrs are the attributes read per assessment, in Select order.
+var indexAttrs = []string{AttrIndex, "system", "state", "tier", AttrApprovedAt, AttrCreated}
+
+func indexTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// indexRow is what the index says of one assessment.
+type indexRow struct {
+	id, system          string
+	state               State
+	tier                Tier
+	approvedAt, created time.Time
+}
+
+// readIndex returns every assessment's index row, decoding the ones
+// written before the attribute set existed.
+func (s *Service) readIndex(ctx context.Context) ([]indexRow, error) {
+	ws := s.assessments.Workspace()
+	var out []indexRow
+	for row, err := range aims.SelectAll(ctx, ws.Store(), ws.Tenant(), aims.Query{Kind: KindAssessment}, indexAttrs) {
+		if err != nil {
+			return nil, err
+		}
+		if row.Values[0] != IndexVersion {
+			a, err := s.assessments.Get(ctx, row.ID)
+			if err != nil {
+				return nil, err
+			}
+			r := indexRow{id: a.ID, system: a.System, state: State(a.State), approvedAt: a.ApprovedAt, created: a.CreatedAt}
+			if a.Screening != nil {
+				r.tier = a.Screening.Tier
+			}
+			out = append(out, r)
+			continue
+		}
+		r := indexRow{id: row.ID, system: row.Values[1], state: State(row.Values[2]), tier: Tier(row.Values[3])}
+		for i, dst := range [...]*time.Time{&r.approvedAt, &r.created} {
+			if v := row.Values[4+i]; v != "" {
+				t, err := time.Parse(time.RFC3339Nano, v)
+				if err != nil {
+					return nil, aims.E("index", KindAssessment, row.ID, aims.Invalid(indexAttrs[4+i], fmt.Sprintf("stored attribute %q is not an RFC 3339 time", v)))
+				}
+				*dst = t
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// systemRow is an AI system as the index says: its id and scope.
+type systemRow struct {
+	id      string
+	inScope bool
+}
+
+// readSystems returns the inventory's ids and scopes from the index, in
+// natural id order.
+func (s *Service) readSystems(ctx context.Context) ([]systemRow, error) {
+	ws := s.systems.Workspace()
+	var out []systemRow
+	for row, err := range aims.SelectAll(ctx, ws.Store(), ws.Tenant(), aims.Query{Kind: aims.KindAISystem}, []string{"inScope"}) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, systemRow{id: row.ID, inScope: row.Values[0] == "true"})
+	}
+	slices.SortFunc(out, func(a, b systemRow) int { return natsort.Compare(a.id, b.id) })
+	return out, nil
+}
+
+// InventoryIndex is [Service.Inventory] read from the records' indexed
+// attributes alone, for checks and summaries over a large inventory:
+// every AI system in natural id order with System, InScope, Current,
+// Tier, ApprovedAt, Pending and PendingState as Inventory fills them;
+// Name, Version, Outcome and NextReview are left empty. No document is
+// decoded but assessments written before their attribute set existed
+// (see [AttrIndex]).
+func (s *Service) InventoryIndex(ctx context.Context) ([]InventoryItem, error) {
+	systems, err := s.readSystems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.readIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	type pick struct{ current, pending *indexRow }
+	by := make(map[string]*pick, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		p := by[r.system]
+		if p == nil {
+			p = &pick{}
+			by[r.system] = p
+		}
+		switch r.state {
+		case StateApproved:
+			// The most recent approval, as latestApproved picks it.
+			if p.current == nil || r.approvedAt.After(p.current.approvedAt) {
+				p.current = r
+			}
+		case StateDraft, StateInReview:
+			if p.pending == nil || r.created.After(p.pending.created) ||
+				(r.created.Equal(p.pending.created) && natsort.Compare(r.id, p.pending.id) > 0) {
+				p.pending = r
+			}
+		}
+	}
+	out := make([]InventoryItem, len(systems))
+	for i, sys := range systems {
+		item := InventoryItem{System: sys.id, InScope: sys.inScope}
+		if p := by[sys.id]; p != nil {
+			if c := p.current; c != nil {
+				item.Current, item.Tier, item.ApprovedAt = c.id, c.tier, c.approvedAt
+			}
+			if p.pending != nil {
+				item.Pending, item.PendingState = p.pending.id, p.pending.state
+			}
+		}
+		out[i] = item
+	}
+	return out, nil
+}
+
+// DueIndex is [Service.Due] for checks and summaries over a large
+// inventory: the same items and reasons, with Name left empty. It reads
+// the inventory and the assessments from their indexed attributes and
+// decodes only the systems that have an approved assessment and those
+// assessments (their snapshot, screening and incidents are compared as
+// Due does).
+func (s *Service) DueIndex(ctx context.Context, now time.Time, incidents ...Incident) ([]DueItem, error) {
+	systems, err := s.readSystems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.readIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The current assessment is the latest approval, ties broken by id
+	// as Current does.
+	current := map[string]*indexRow{}
+	for i := range rows {
+		r := &rows[i]
+		if r.state != StateApproved {
+			continue
+		}
+		if c := current[r.system]; c == nil || cmp.Or(r.approvedAt.Compare(c.approvedAt), natsort.Compare(r.id, c.id)) > 0 {
+			current[r.system] = r
+		}
+	}
+	var out []DueItem
+	for _, sys := range systems {
+		c := current[sys.id]
+		if c == nil {
+			if sys.inScope {
+				out = append(out, DueItem{System: sys.id, Reasons: []DueReason{{TriggerNoAssessment, "the system is in scope and has no approved impact assessment"}}})
+			}
+			continue
+		}
+		cur, err := s.assessments.Get(ctx, c.id)
+		if err != nil {
+			return nil, err
+		}
+		full, err := s.systems.Get(ctx, sys.id)
+		if err != nil {
+			return nil, err
+		}
+		item, err := s.dueOf(ctx, now, full, cur, incidents)
+		if err != nil {
+			return nil, err
+		}
+		if len(item.Reasons) > 0 {
+			item.Name = ""
+			out = append(out, item)
+		}
+	}
+	return out, nil
+}
