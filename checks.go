@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/audit"
 	"github.com/aimsgo/iso42001/internal/natsort"
+	"github.com/aimsgo/iso42001/lifecycle"
 )
 
 // Check is one requirement of the standard that the AIMS is checked
@@ -45,6 +47,23 @@ var stage2 = map[string]bool{
 	audit.CheckActionsOnTime:     true,
 	audit.CheckImprovement:       true,
 	audit.CheckControlsEvidenced: true,
+
+	// The life cycle records are evidence of operation: stage 1 reviews
+	// the AIMS's documented information (clauses 4-10 and the SoA, where
+	// 6.3, 7.1, 7.3 and 7.4 have their stage 1 checks); an auditor
+	// samples each control's records per AI system at stage 2.
+	lifecycle.CheckChangesReassessed:    true,
+	lifecycle.CheckAwarenessRecorded:    true,
+	lifecycle.CheckCommunicationPlanned: true,
+	lifecycle.CheckConcernsHandled:      true,
+	lifecycle.CheckSystemResources:      true,
+	lifecycle.CheckSystemRequirements:   true,
+	lifecycle.CheckVerificationPassed:   true,
+	lifecycle.CheckDeploymentApproved:   true,
+	lifecycle.CheckTechnicalDocs:        true,
+	lifecycle.CheckEventLogs:            true,
+	lifecycle.CheckDataQuality:          true,
+	lifecycle.CheckDataProvenance:       true,
 }
 
 // replacedDocs are the documented-information requirements that records
@@ -83,6 +102,11 @@ func (a *AIMS) buildChecks() []Check {
 	all = append(all, audit.Checks()...)
 	all = append(all, audit.OperationChecks()...)
 	all = append(all, audit.CoverageCheck(a.applicableControls))
+	all = append(all, lifecycle.Checks(lifecycle.CheckOptions{
+		Applicable:       a.applicableOrAll,
+		RiskReassessed:   a.riskReassessed,
+		ImpactReassessed: a.impactReassessed,
+	})...)
 	all = append(all, aims.Check{ID: "aims-operating", Clause: "4.4", Title: "AIMS established and running its PDCA cycle", Gate: aims.GateCheckToAct, Run: a.checkOperating})
 
 	seen := map[string]bool{}
@@ -160,6 +184,66 @@ func (a *AIMS) applicableControls(ctx context.Context) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// applicableOrAll returns the controls the approved SoA holds applicable
+// and whether one is approved, for the life cycle checks.
+func (a *AIMS) applicableOrAll(ctx context.Context) ([]string, bool, error) {
+	doc, err := a.soa.Approved(ctx)
+	if isNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	var out []string
+	for _, e := range doc.Entries {
+		if e.Applicable {
+			out = append(out, e.Control)
+		}
+	}
+	return out, true, nil
+}
+
+// riskReassessed reports whether risk id's current rating was made at or
+// after since (6.3: a change's reassessment was carried out).
+func (a *AIMS) riskReassessed(ctx context.Context, id string, since time.Time) (bool, string, error) {
+	rk, err := a.risks.Get(ctx, id)
+	if isNotFound(err) {
+		return false, "is not in the risk register", nil
+	}
+	if err != nil {
+		return false, "", err
+	}
+	cur, _ := rk.Current()
+	switch {
+	case cur == nil:
+		return false, "has never been assessed", nil
+	case cur.AssessedAt.Before(since):
+		return false, "was last assessed " + cur.AssessedAt.UTC().Format(time.DateOnly) + ", before the change was planned", nil
+	}
+	return true, "", nil
+}
+
+// impactReassessed reports whether impact assessment id, or a later one
+// of the same AI system, was approved at or after since.
+func (a *AIMS) impactReassessed(ctx context.Context, id string, since time.Time) (bool, string, error) {
+	ia, err := a.impacts.Get(ctx, id)
+	if isNotFound(err) {
+		return false, "does not exist", nil
+	}
+	if err != nil {
+		return false, "", err
+	}
+	for x, err := range a.impacts.List(ctx, ia.System) {
+		if err != nil {
+			return false, "", err
+		}
+		if !x.ApprovedAt.IsZero() && !x.ApprovedAt.Before(since) {
+			return true, "", nil
+		}
+	}
+	return false, "has no approval for " + ia.System + " since the change was planned", nil
 }
 
 // Readiness runs the checks certification stage asks for (stage 2

@@ -85,6 +85,7 @@ type AIMS struct {
 	pdca       *aims.PDCA
 	trace      []Support
 	traceIndex map[string]int
+	traceKeys  *traceTable
 }
 
 // Open opens the AIMS of tenant in store with every service wired: the

@@ -137,7 +137,7 @@ func (a *AIMS) buildTrace() {
 		}
 		if control {
 			s.Records = append(s.Records, soa.KindDecision, soa.KindImplementation)
-			s.Checks = []string{"soa-approved", audit.CheckAuditCoverage, audit.CheckControlsEvidenced}
+			s.Checks = append(checksFor(ref), "soa-approved", audit.CheckAuditCoverage, audit.CheckControlsEvidenced)
 		} else {
 			s.Checks = checksFor(ref)
 		}
@@ -150,9 +150,11 @@ func (a *AIMS) buildTrace() {
 			s.Workflows = append(s.Workflows, "soa")
 		}
 		a.traceIndex[ref] = len(a.trace)
+		a.traceKeys.put(ref, len(a.trace))
 		a.trace = append(a.trace, s)
 	}
 	a.traceIndex = map[string]int{}
+	a.traceKeys = new(traceTable)
 	for cl := range a.cat.Clauses() {
 		if !cl.Heading {
 			add(cl.ID, cl.Title, false)
@@ -170,9 +172,78 @@ func (a *AIMS) Trace() []Support { return a.trace }
 // TraceOf returns what supports one clause leaf or control, without
 // allocating. The value's slices are shared: do not modify them.
 func (a *AIMS) TraceOf(ref string) (Support, error) {
-	i, ok := a.traceIndex[ref]
-	if !ok {
-		return Support{}, aims.Invalid("ref", fmt.Sprintf("%q is not a clause leaf or control of catalog %s", ref, a.cat.ID()))
+	if k, ok := traceKey(ref); ok {
+		if i := a.traceKeys[k]; i > 0 && i != traceSlotShared && a.trace[i-1].Ref == ref {
+			return a.trace[i-1], nil
+		}
 	}
-	return a.trace[i], nil
+	return a.traceOfSlow(ref)
+}
+
+// traceOfSlow looks ref up in the map: refs the table cannot place, and
+// the error for refs the catalog does not have.
+func (a *AIMS) traceOfSlow(ref string) (Support, error) {
+	if i, ok := a.traceIndex[ref]; ok {
+		return a.trace[i], nil
+	}
+	return Support{}, aims.Invalid("ref", fmt.Sprintf("%q is not a clause leaf or control of catalog %s", ref, a.cat.ID()))
+}
+
+// traceTable places a clause or control id by its numbers, without
+// hashing the string: slot [traceKey] holds the trace index plus one, 0
+// when empty, [traceSlotShared] when two ids share the slot (they are
+// looked up in the map instead). 8 KiB per AIMS.
+type traceTable [1 << 13]uint8
+
+const traceSlotShared = 0xff
+
+func (t *traceTable) put(ref string, i int) {
+	k, ok := traceKey(ref)
+	switch {
+	case !ok:
+	case t[k] != 0 || i+1 >= traceSlotShared:
+		t[k] = traceSlotShared
+	default:
+		t[k] = uint8(i + 1)
+	}
+}
+
+// traceKey packs an id of up to three numbers of at most 15, with an
+// optional "A." prefix ("9.2.2", "A.6.2.8"), into 13 bits: the prefix in
+// bit 12, four bits per number. Different ids may share a key ("09.1" and
+// "9.1"); TraceOf compares the id it finds.
+func traceKey(ref string) (uint, bool) {
+	var k uint
+	i := 0
+	if len(ref) >= 2 && ref[0] == 'A' && ref[1] == '.' {
+		i = 2
+	}
+	for n := 0; ; n++ {
+		if n == 3 {
+			return 0, false
+		}
+		v, start := uint(0), i
+		for i < len(ref) && ref[i]-'0' <= 9 {
+			v = v*10 + uint(ref[i]-'0')
+			if v > 15 {
+				return 0, false
+			}
+			i++
+		}
+		if i == start {
+			return 0, false
+		}
+		k = k<<4 | v
+		if i == len(ref) {
+			break
+		}
+		if ref[i] != '.' {
+			return 0, false
+		}
+		i++
+	}
+	if ref[0] == 'A' {
+		k |= 1 << 12
+	}
+	return k, true
 }

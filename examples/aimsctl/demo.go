@@ -190,6 +190,7 @@ func runDemo(ctx context.Context, w io.Writer, ws *workspace, clk *demoClock) er
 		{"start", d.start},
 		{"plan", d.plan},
 		{"do", d.do},
+		{"life cycle", d.lifecycle},
 		{"check", d.check},
 		{"act", d.act},
 		{"finish", d.finish},
