@@ -349,16 +349,14 @@ func checkScope(ctx context.Context, ws *Workspace) (bool, string, error) {
 }
 
 func checkInventory(ctx context.Context, ws *Workspace) (bool, string, error) {
-	n := 0
-	in := 0
-	for s, err := range AISystems(ws).List(ctx, nil) {
-		if err != nil {
-			return false, "", err
-		}
-		n++
-		if s.InScope {
-			in++
-		}
+	// Counted by the store's index (a Querier counts in SQL): nothing decoded.
+	n, err := Count(ctx, ws.store, ws.tenant, Query{Kind: KindAISystem})
+	if err != nil {
+		return false, "", E("count", KindAISystem, "", err)
+	}
+	in, err := Count(ctx, ws.store, ws.tenant, Query{Kind: KindAISystem, Where: map[string]string{"inScope": "true"}})
+	if err != nil {
+		return false, "", E("count", KindAISystem, "", err)
 	}
 	if n == 0 {
 		return false, "the AI system inventory is empty", nil
