@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -62,18 +63,23 @@ func NewReport(c *Criteria, cat *controls.Catalog, tenant string, at time.Time, 
 		if rk == nil {
 			continue
 		}
-		rr := ReportRisk{Risk: *rk}
-		if cat != nil {
-			rr.Unconsidered = Unconsidered(cat, rk)
-		}
-		if cur, _ := rk.Current(); cur != nil && rk.Treatment == nil && rk.Acceptance == nil {
-			lvl := c.Level(cur.Score.Band)
-			rr.NeedsTreatment = lvl == 0 || !c.WithinAppetite(lvl)
-		}
-		rep.Risks = append(rep.Risks, rr)
+		rep.Risks = append(rep.Risks, newReportRisk(c, cat, rk))
 	}
 	slices.SortFunc(rep.Risks, func(a, b ReportRisk) int { return natsort.Compare(a.ID, b.ID) })
 	return rep
+}
+
+// newReportRisk is rk as a report shows it.
+func newReportRisk(c *Criteria, cat *controls.Catalog, rk *Risk) ReportRisk {
+	rr := ReportRisk{Risk: *rk}
+	if cat != nil {
+		rr.Unconsidered = Unconsidered(cat, rk)
+	}
+	if cur, _ := rk.Current(); cur != nil && rk.Treatment == nil && rk.Acceptance == nil {
+		lvl := c.Level(cur.Score.Band)
+		rr.NeedsTreatment = lvl == 0 || !c.WithinAppetite(lvl)
+	}
+	return rr
 }
 
 // Report returns a snapshot of every risk in the register, stamped with
@@ -91,15 +97,118 @@ func sortRisks(rs []*Risk) {
 }
 
 // WriteJSON writes the report as indented JSON, valid against
-// [JSONSchema].
+// [JSONSchema]. It renders one risk at a time (the bytes are those of
+// json.MarshalIndent of the whole report), so the output is never held
+// whole in memory.
 func (rep *Report) WriteJSON(w io.Writer) error {
-	data, err := json.MarshalIndent(rep, "", "  ")
+	sw, err := startJSON(w, rep)
 	if err != nil {
 		return err
 	}
-	data = append(data, '\n')
-	_, err = w.Write(data)
+	for i := range rep.Risks {
+		if err := sw.risk(&rep.Risks[i]); err != nil {
+			return err
+		}
+	}
+	return sw.end()
+}
+
+// jsonStream writes a report's JSON a risk at a time: the head (every
+// field before "risks"), then each risk indented as an element of the
+// array, then the closing brackets, byte for byte what json.MarshalIndent
+// writes for the whole report.
+type jsonStream struct {
+	bw   *bufio.Writer
+	tail []byte
+	n    int
+}
+
+// risksEmpty is how MarshalIndent ends a report without risks.
+const risksEmpty = "\"risks\": []\n}"
+
+func startJSON(w io.Writer, rep *Report) (*jsonStream, error) {
+	head := *rep
+	head.Risks = []ReportRisk{}
+	data, err := json.MarshalIndent(&head, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasSuffix(data, []byte(risksEmpty)) {
+		return nil, fmt.Errorf("risk report: unexpected JSON layout")
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(data[:len(data)-len(risksEmpty)])
+	bw.WriteString(`"risks": [`)
+	return &jsonStream{bw: bw}, nil
+}
+
+func (s *jsonStream) risk(rr *ReportRisk) error {
+	data, err := json.MarshalIndent(rr, "    ", "  ")
+	if err != nil {
+		return err
+	}
+	if s.n > 0 {
+		s.bw.WriteByte(',')
+	}
+	s.n++
+	s.bw.WriteString("\n    ")
+	_, err = s.bw.Write(data)
 	return err
+}
+
+func (s *jsonStream) end() error {
+	if s.n > 0 {
+		s.bw.WriteString("\n  ")
+	}
+	s.bw.WriteString("]\n}\n")
+	return s.bw.Flush()
+}
+
+// WriteReportJSON writes what [Register.Report] followed by
+// [Report.WriteJSON] writes, without building the report: each risk is
+// decoded once, sorted by reference and rendered straight to w, so the
+// register is held in memory once (as decoded risks), never as a report
+// copy nor as rendered bytes.
+func (r *Register) WriteReportJSON(ctx context.Context, w io.Writer) error {
+	all, err := r.All(ctx, Filter{})
+	if err != nil {
+		return err
+	}
+	rep := &Report{Kind: ReportKind, SchemaVersion: ReportSchemaVersion, Tenant: r.ws.Tenant(), GeneratedAt: r.ws.Now().UTC(),
+		Criteria: r.crit.Spec(), crit: r.crit}
+	sw, err := startJSON(w, rep)
+	if err != nil {
+		return err
+	}
+	for i, rk := range all {
+		rr := newReportRisk(r.crit, r.catalog, rk)
+		all[i] = nil // rendered: let it go
+		if err := sw.risk(&rr); err != nil {
+			return err
+		}
+	}
+	return sw.end()
+}
+
+// WriteReportCSV writes what [Register.Report] followed by
+// [Report.WriteCSV] writes, streaming as [Register.WriteReportJSON] does.
+func (r *Register) WriteReportCSV(ctx context.Context, w io.Writer) error {
+	all, err := r.All(ctx, Filter{})
+	if err != nil {
+		return err
+	}
+	cw := csvsafe.NewWriter(w)
+	if err := writeCSVHead(cw); err != nil {
+		return err
+	}
+	for i, rk := range all {
+		rr := newReportRisk(r.crit, r.catalog, rk)
+		all[i] = nil
+		if err := writeCSVRow(cw, &rr); err != nil {
+			return err
+		}
+	}
+	return cw.Flush()
 }
 
 // JSONSchema returns the JSON Schema (draft 2020-12) of the JSON report,
@@ -120,50 +229,59 @@ func JSONSchema() ([]byte, error) {
 // columns are only ever added at the end.
 func (rep *Report) WriteCSV(w io.Writer) error {
 	cw := csvsafe.NewWriter(w)
-	if err := cw.Write("id", "title", "state", "owner", "systems", "sources", "objectives",
-		"inherent_likelihood", "inherent_consequence", "inherent_score", "inherent_band",
-		"treatment_options", "controls", "rejected_controls", "open_actions",
-		"residual_score", "residual_band", "accepted_by", "accepted_at", "acceptance_basis",
-		"next_review", "unconsidered_controls", "needs_treatment",
-		"inherent_explanation", "residual_explanation"); err != nil {
+	if err := writeCSVHead(cw); err != nil {
 		return err
 	}
-	for _, rr := range rep.Risks {
-		var iL, iC, iS, iB, iX, rS, rB, rX, opts, ctrls, rej, open, accBy, accAt, basis string
-		if g := rr.Inherent; g != nil {
-			l, k := g.Score.levels()
-			iL, iC = levelText(l), levelText(k)
-			iS, iB, iX = formatNumber(g.Score.Value), g.Score.Band, g.Score.Explain()
-		}
-		if g := rr.Residual; g != nil {
-			rS, rB, rX = formatNumber(g.Score.Value), g.Score.Band, g.Score.Explain()
-		}
-		if t := rr.Treatment; t != nil {
-			opts = csvsafe.Join(optionStrings(t.Options))
-			ctrls = csvsafe.Join(controlIDs(t.Controls))
-			var rs, os []string
-			for _, x := range t.Rejected {
-				rs = append(rs, x.ID+" ("+x.Reason+")")
-			}
-			for _, a := range t.Actions {
-				if a.Open() {
-					os = append(os, a.ID+" due "+day(a.Due))
-				}
-			}
-			rej, open = csvsafe.Join(rs), csvsafe.Join(os)
-		}
-		if a := rr.Acceptance; a != nil {
-			accBy, accAt, basis = a.By, day(a.At), a.Basis
-		}
-		err := cw.Write(rr.ID, rr.Title, rr.State, rr.Owner, csvsafe.Join(rr.Systems),
-			csvsafe.Join(stringsOf(rr.Sources)), csvsafe.Join(stringsOf(rr.Objectives)),
-			iL, iC, iS, iB, opts, ctrls, rej, open, rS, rB, accBy, accAt, basis,
-			day(rr.NextReview), csvsafe.Join(rr.Unconsidered), strconv.FormatBool(rr.NeedsTreatment), iX, rX)
-		if err != nil {
+	for i := range rep.Risks {
+		if err := writeCSVRow(cw, &rep.Risks[i]); err != nil {
 			return err
 		}
 	}
 	return cw.Flush()
+}
+
+func writeCSVHead(cw *csvsafe.Writer) error {
+	return cw.Write("id", "title", "state", "owner", "systems", "sources", "objectives",
+		"inherent_likelihood", "inherent_consequence", "inherent_score", "inherent_band",
+		"treatment_options", "controls", "rejected_controls", "open_actions",
+		"residual_score", "residual_band", "accepted_by", "accepted_at", "acceptance_basis",
+		"next_review", "unconsidered_controls", "needs_treatment",
+		"inherent_explanation", "residual_explanation")
+}
+
+// writeCSVRow writes one risk's row.
+func writeCSVRow(cw *csvsafe.Writer, rr *ReportRisk) error {
+	var iL, iC, iS, iB, iX, rS, rB, rX, opts, ctrls, rej, open, accBy, accAt, basis string
+	if g := rr.Inherent; g != nil {
+		l, k := g.Score.levels()
+		iL, iC = levelText(l), levelText(k)
+		iS, iB, iX = formatNumber(g.Score.Value), g.Score.Band, g.Score.Explain()
+	}
+	if g := rr.Residual; g != nil {
+		rS, rB, rX = formatNumber(g.Score.Value), g.Score.Band, g.Score.Explain()
+	}
+	if t := rr.Treatment; t != nil {
+		opts = csvsafe.Join(optionStrings(t.Options))
+		ctrls = csvsafe.Join(controlIDs(t.Controls))
+		var rs, os []string
+		for _, x := range t.Rejected {
+			rs = append(rs, x.ID+" ("+x.Reason+")")
+		}
+		for _, a := range t.Actions {
+			if a.Open() {
+				os = append(os, a.ID+" due "+day(a.Due))
+			}
+		}
+		rej, open = csvsafe.Join(rs), csvsafe.Join(os)
+	}
+	if a := rr.Acceptance; a != nil {
+		accBy, accAt, basis = a.By, day(a.At), a.Basis
+	}
+	err := cw.Write(rr.ID, rr.Title, rr.State, rr.Owner, csvsafe.Join(rr.Systems),
+		csvsafe.Join(stringsOf(rr.Sources)), csvsafe.Join(stringsOf(rr.Objectives)),
+		iL, iC, iS, iB, opts, ctrls, rej, open, rS, rB, accBy, accAt, basis,
+		day(rr.NextReview), csvsafe.Join(rr.Unconsidered), strconv.FormatBool(rr.NeedsTreatment), iX, rX)
+	return err
 }
 
 func levelText(n int) string {
