@@ -15,4 +15,22 @@
 // system or a risk): insert-ns/rec (public API), raw-ns/rec (baseline),
 // verify-ns/rec, peak-B/rec (largest live heap growth while inserting)
 // and live-B/rec (heap kept after inserting, after a GC).
+//
+// BenchmarkScaleBatch measures the batch path: the same N systems and N
+// risks imported with aims.CreateMany and risk.Register.Import in chunks
+// of 5,000 changes, beside the same rows written raw (prepared one-row
+// INSERTs in transactions of the same size, in the order the import
+// wrote them; on memstore a bare map insert, and memstore's Apply of the
+// rows as apply-cpu-ns/rec); a full Verify beside a bare pass reading the
+// same journal entries and records in pages; and an incremental Verify of
+// the last 1,000 entries from a signed checkpoint (incr1k-cpu-ms, which
+// should not grow with N). Its figures are CPU time (user plus system
+// time of the process, from getrusage: steadier than wall time on a
+// shared machine, but on PostgreSQL the server's CPU is not counted, so
+// insert/raw-wall is the ratio to read there) per stored record, their
+// ratios (insert/raw, verify/bare) and peak-B/rec.
+//
+//	ISO42001_SCALE=10000,100000 go test ./internal/scalebench -run '^$' -bench ScaleBatch -benchtime 1x
+//
+// ISO42001_BENCH_QUICK=1 (CI's smoke run) runs 1k only.
 package scalebench
