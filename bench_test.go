@@ -72,6 +72,7 @@ func memAIMS(b *testing.B, n int) *iso42001.AIMS {
 		if err != nil {
 			b.Fatal(err)
 		}
+		iso42001.SeedRoles(b, a, "alice", nil)
 		fill(b, a, n)
 		f.a = a
 	})
@@ -188,6 +189,7 @@ func sqliteWorkspace(b *testing.B) string {
 			sqliteOnce.err = err
 			return
 		}
+		iso42001.SeedRoles(b, a, "alice", nil)
 		n := 5_000 // 5k systems + 5k risks: 10k records
 		if os.Getenv("ISO42001_BENCH_QUICK") == "1" {
 			n = 500

@@ -22,6 +22,7 @@ func TestCardsChangeTheGap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	iso42001.SeedRoles(t, a, "alice", nil)
 	sys := &aims.AISystem{Meta: aims.Meta{ID: "credit"}, Name: "Credit scoring", Roles: []aims.AIRole{aims.AIRoleProvider}, Owner: "alice", InScope: true}
 	if err := aims.AISystems(a.Workspace()).Create(ctx, "alice", sys); err != nil {
 		t.Fatal(err)

@@ -20,11 +20,13 @@ func ExampleOpen() {
 	if err != nil {
 		panic(err)
 	}
+	// Every change needs a role: the first assignment founds the workspace.
+	_ = aims.RoleAssignments(a.Workspace()).Create(ctx, "alice", &aims.RoleAssignment{Meta: aims.Meta{ID: "alice"}, Roles: []aims.Role{aims.RoleTopManagement}})
 	_ = aims.AISystems(a.Workspace()).Create(ctx, "alice", &aims.AISystem{Meta: aims.Meta{ID: "credit"}, Name: "Credit scoring", Roles: []aims.AIRole{aims.AIRoleProvider}, Owner: "alice", InScope: true})
 	rep, _ := a.Readiness(ctx, audit.Stage1)
 	fmt.Printf("stage 1 ready: %v, %d of %d checks failing\n", rep.Ready, len(rep.Failing), len(rep.Items))
 	fmt.Println(rep.Items[0].Clause, rep.Items[0].Title+":", rep.Items[0].Detail)
 	// Output:
-	// stage 1 ready: false, 26 of 27 checks failing
+	// stage 1 ready: false, 25 of 27 checks failing
 	// 4.1 Internal and external issues determined: no internal or external issue is recorded
 }

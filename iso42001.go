@@ -55,8 +55,13 @@ type Options struct {
 	// ImpactWorkflow moves the impact assessments; default the impact
 	// service's own (impact.NewWorkflow with its unlinked-harm guard).
 	ImpactWorkflow *impact.Machine
-	// Policy, when set, authorizes every change by the roles it names
-	// (aims.DefaultPolicy() is the SDK's); see aims.Options.Policy.
+	// Policy authorizes every change (every journal entry a write makes)
+	// by the roles it names; default aims.DefaultPolicy(): an actor who
+	// holds no role changes nothing but the workspace's founding role
+	// assignment. A product that authorizes changes in its own layer opts
+	// out explicitly with aims.AllowAll(), or passes an Authorizer that
+	// is an aims.RequestAuthorizer itself (then, with no Policy, that
+	// authorizer alone decides). See aims.Options.Policy.
 	Policy *aims.Policy
 }
 
@@ -97,6 +102,10 @@ type AIMS struct {
 // nonconformities, reviews (with risk and impact inputs), metrics, the
 // gap assessment, and the PDCA cycle gated by [AIMS.Checks].
 //
+// Every change is authorized by Options.Policy, aims.DefaultPolicy() unless
+// another is named: assign roles first (aims.RoleAssignments; the first
+// assignment, of the first top-management holder, founds the workspace).
+//
 // Open reads the stored risk criteria; it writes nothing. It fails with
 // an error matching aims.ErrInvalid on a bad store, tenant or option.
 func Open(ctx context.Context, store aims.Store, tenant string, opts *Options) (*AIMS, error) {
@@ -104,7 +113,11 @@ func Open(ctx context.Context, store aims.Store, tenant string, opts *Options) (
 	if opts != nil {
 		o = *opts
 	}
-	ws, err := aims.NewWorkspace(store, tenant, &aims.Options{Clock: o.Clock, NewID: o.NewID, Authorizer: o.Authorizer, Policy: o.Policy})
+	policy := o.Policy
+	if _, own := o.Authorizer.(aims.RequestAuthorizer); policy == nil && !own {
+		policy = aims.DefaultPolicy()
+	}
+	ws, err := aims.NewWorkspace(store, tenant, &aims.Options{Clock: o.Clock, NewID: o.NewID, Authorizer: o.Authorizer, Policy: policy})
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package iso42001_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -17,14 +18,24 @@ import (
 )
 
 // TestNoRoleNoChange walks the mutating calls of every package with an
-// actor who holds no role, under the default policy: each is refused with
-// ErrForbidden and the journal does not move. The same calls by the
-// people who hold roles succeed (the setup makes them).
+// actor who holds no role, under the default policy (named, and applied
+// by Open when no policy is named): each is refused with ErrForbidden and
+// the journal does not move. The same calls by the people who hold roles
+// succeed (the setup makes them).
 func TestNoRoleNoChange(t *testing.T) {
 	t.Parallel()
+	for name, policy := range map[string]*aims.Policy{"Open's default": nil, "named": aims.DefaultPolicy()} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			noRoleNoChange(t, policy)
+		})
+	}
+}
+
+func noRoleNoChange(t *testing.T, policy *aims.Policy) {
 	ctx := t.Context()
 	now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
-	a, err := iso42001.Open(ctx, memstore.New(), "t", &iso42001.Options{Clock: func() time.Time { return now }, Policy: aims.DefaultPolicy()})
+	a, err := iso42001.Open(ctx, memstore.New(), "t", &iso42001.Options{Clock: func() time.Time { return now }, Policy: policy})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,5 +135,119 @@ func TestNoRoleNoChange(t *testing.T) {
 	must(err)
 	if err := aims.AISystems(ws).Delete(ctx, "alice", "m", m.Version); !errors.Is(err, aims.ErrInvalid) || !strings.Contains(err.Error(), "risk R-1") {
 		t.Errorf("deleting an AI system risk R-1 refers to: %v, want ErrInvalid naming the risk", err)
+	}
+}
+
+// TestFoundingAssignment: under Open's default policy an actor holding no
+// role may make the tenant's first role assignment and nothing else; the
+// refusal says what was refused, which roles would allow it and how to
+// get one.
+func TestFoundingAssignment(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	a, err := iso42001.Open(ctx, memstore.New(), "t", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := a.Workspace()
+	sys := &aims.AISystem{Meta: aims.Meta{ID: "m"}, Name: "Model", Roles: []aims.AIRole{aims.AIRoleProvider}, Owner: "alice"}
+	err = aims.AISystems(ws).Create(ctx, "alice", sys)
+	if !errors.Is(err, aims.ErrForbidden) {
+		t.Fatalf("a change before any role exists: %v, want ErrForbidden", err)
+	}
+	for _, want := range []string{`"alice"`, "create ai-system/m", "any role", "aimsctl role assign"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("refusal %q does not say %q", err, want)
+		}
+	}
+	roles := aims.RoleAssignments(ws)
+	if err := roles.Create(ctx, "alice", &aims.RoleAssignment{Meta: aims.Meta{ID: "alice"}, Roles: []aims.Role{aims.RoleTopManagement}}); err != nil {
+		t.Fatalf("the founding assignment: %v", err)
+	}
+	// Founded: a second role-less actor may not assign roles, to
+	// themselves or to anyone else.
+	for _, subject := range []string{"mallory", "eve"} {
+		err := roles.Create(ctx, "mallory", &aims.RoleAssignment{Meta: aims.Meta{ID: subject}, Roles: []aims.Role{aims.RoleTopManagement}})
+		if !errors.Is(err, aims.ErrForbidden) {
+			t.Errorf("mallory assigning %s after the founding: %v, want ErrForbidden", subject, err)
+		}
+	}
+	if err := aims.AISystems(ws).Create(ctx, "alice", sys); err != nil {
+		t.Fatalf("the founder's change: %v", err)
+	}
+	// Deleting needs an administrator: the refusal names the roles.
+	if err := roles.Create(ctx, "alice", &aims.RoleAssignment{Meta: aims.Meta{ID: "bob"}, Roles: []aims.Role{aims.RoleApprover}}); err != nil {
+		t.Fatal(err)
+	}
+	err = aims.AISystems(ws).Delete(ctx, "bob", "m", sys.Version)
+	if !errors.Is(err, aims.ErrForbidden) {
+		t.Fatalf("delete by an approver: %v, want ErrForbidden", err)
+	}
+	for _, want := range []string{`"bob"`, "delete ai-system/m", "top-management, aims-manager", "aimsctl role assign"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("refusal %q does not say %q", err, want)
+		}
+	}
+}
+
+// TestAllowAllOptsOut: a product that authorizes elsewhere names
+// aims.AllowAll(); then an actor holding no role changes records, while
+// role assignment keeps its own guard.
+func TestAllowAllOptsOut(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	a, err := iso42001.Open(ctx, memstore.New(), "t", &iso42001.Options{Policy: aims.AllowAll()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := a.Workspace()
+	if err := aims.AISystems(ws).Create(ctx, "svc", &aims.AISystem{Meta: aims.Meta{ID: "m"}, Name: "Model", Roles: []aims.AIRole{aims.AIRoleProvider}, Owner: "svc"}); err != nil {
+		t.Fatalf("AllowAll: %v", err)
+	}
+	roles := aims.RoleAssignments(ws)
+	if err := roles.Create(ctx, "alice", &aims.RoleAssignment{Meta: aims.Meta{ID: "alice"}, Roles: []aims.Role{aims.RoleTopManagement}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := roles.Create(ctx, "mallory", &aims.RoleAssignment{Meta: aims.Meta{ID: "mallory"}, Roles: []aims.Role{aims.RoleTopManagement}}); !errors.Is(err, aims.ErrForbidden) {
+		t.Errorf("self-assignment under AllowAll: %v, want ErrForbidden", err)
+	}
+}
+
+// noopAuthorizer allows everything, as fast as it can: the baseline of
+// BenchmarkPolicyUpdate.
+type noopAuthorizer struct{}
+
+func (noopAuthorizer) Authorize(context.Context, string, []aims.Role) error { return nil }
+
+func (noopAuthorizer) AuthorizeRequest(context.Context, aims.Request) error { return nil }
+
+// BenchmarkPolicyUpdate updates one AI system under Open's default
+// policy (the authorization reads the actor's role assignment) and, as
+// the baseline, under an authorizer that allows everything without
+// looking: the difference is the policy's share of a mutating call.
+func BenchmarkPolicyUpdate(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		authz aims.Authorizer
+	}{{"policy", nil}, {"baseline", noopAuthorizer{}}} {
+		b.Run(c.name, func(b *testing.B) {
+			ctx := context.Background()
+			a, err := iso42001.Open(ctx, memstore.New(), "t", &iso42001.Options{Authorizer: c.authz, Clock: benchClock})
+			if err != nil {
+				b.Fatal(err)
+			}
+			iso42001.SeedRoles(b, a, "alice", nil)
+			systems := aims.AISystems(a.Workspace())
+			sys := &aims.AISystem{Meta: aims.Meta{ID: "m"}, Name: "Model", Roles: []aims.AIRole{aims.AIRoleProvider}, Owner: "alice", InScope: true}
+			if err := systems.Create(ctx, "alice", sys); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := systems.Update(ctx, "alice", sys); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -84,6 +84,7 @@ func TestCustomScorerEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	iso42001.SeedRoles(t, a, "alice", nil)
 	if _, ok := a.Risks().Scorer().(fairScorer); !ok {
 		t.Fatalf("register scorer = %T, want the criteria's fair scorer", a.Risks().Scorer())
 	}

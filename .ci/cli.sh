@@ -8,6 +8,8 @@ bin=$1
 dir=$2
 db="$dir/ws.db"
 fail() { echo "cli.sh: $*" >&2; exit 1; }
+# Every change needs a role: alice founds the workspaces below.
+export AIMSCTL_ACTOR=alice
 
 if ! command -v sqlite3 >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
@@ -59,11 +61,11 @@ if command -v sqlite3 >/dev/null 2>&1; then
   jdb="$dir/journal.db"
   "$bin" journal keygen --out "$dir/journal-key.pem" >"$dir/journal-key.pub.pem"
   [ "$(stat -c %a "$dir/journal-key.pem")" = 600 ] || fail "journal keygen: private key is not mode 0600"
-  "$bin" init --db "$jdb"
+  "$bin" init --db "$jdb" --owner alice
   "$bin" system add --db "$jdb" --id credit --name "Credit scoring" --role provider --owner alice
   "$bin" system add --db "$jdb" --id assistant --name "LLM assistant" --role customer --owner bob
-  # init records the tenant's first PDCA cycle (entry 1); the systems are 2 and 3.
-  "$bin" journal head --db "$jdb" | grep -q "seq:    3" || fail "journal head is not at entry 3"
+  # init records the tenant's first PDCA cycle (entry 1) and its owner (2); the systems are 3 and 4.
+  "$bin" journal head --db "$jdb" | grep -q "seq:    4" || fail "journal head is not at entry 4"
   "$bin" journal checkpoint --db "$jdb" --key "$dir/journal-key.pem" >"$dir/cp.json"
   "$bin" journal verify --db "$jdb" --checkpoint "$dir/cp.json" --key "$dir/journal-key.pub.pem" | grep -q "consistent with 1 signed checkpoint" ||
     fail "journal verify against a fresh checkpoint"
@@ -83,11 +85,11 @@ if command -v sqlite3 >/dev/null 2>&1; then
   journal_case record-without-entry \
     "INSERT INTO aims_records (tenant, kind, id, version, attrs, data) SELECT tenant, kind, 'ghost', 1, attrs, data FROM aims_records WHERE id = 'credit';" \
     "record ai-system/ghost: is stored at version 1 but no journal entry mentions it"
-  cut="DELETE FROM aims_journal WHERE seq = 3; DELETE FROM aims_records WHERE id = 'assistant'; DELETE FROM aims_record_attrs WHERE id = 'assistant';"
+  cut="DELETE FROM aims_journal WHERE seq = 4; DELETE FROM aims_records WHERE id = 'assistant'; DELETE FROM aims_record_attrs WHERE id = 'assistant';"
   cp "$jdb" "$dir/j-cut-plain.db"
   sqlite3 "$dir/j-cut-plain.db" "$cut"
   "$bin" journal verify --db "$dir/j-cut-plain.db" >/dev/null || fail "a cut tail without a checkpoint should look intact (this case proves the checkpoint matters)"
-  journal_case cut-tail "$cut" "journal entry 3: the journal ends at entry 2 but the checkpoint" --checkpoint "$dir/cp.json"
+  journal_case cut-tail "$cut" "journal entry 4: the journal ends at entry 3 but the checkpoint" --checkpoint "$dir/cp.json"
   journal_case wiped-tenant "DELETE FROM aims_journal; DELETE FROM aims_records; DELETE FROM aims_record_attrs;" \
     "journal entry 1: the journal ends at entry 0" --checkpoint "$dir/cp.json" --key "$dir/journal-key.pub.pem"
 else

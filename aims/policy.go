@@ -156,7 +156,7 @@ func (a *PolicyAuthorizer) AuthorizeRequest(ctx context.Context, r Request) erro
 	case len(rule.AnyOf) > 0:
 		err := a.base.Authorize(ctx, r.Actor, rule.AnyOf)
 		if errors.Is(err, ErrForbidden) {
-			return fmt.Errorf("%w: %q may not %s %s/%s: it needs one of the roles %s (%v); %s", ErrForbidden, r.Actor, r.Action, r.Kind, r.ID, roleList(rule.AnyOf), err, howToGetRole)
+			return fmt.Errorf("%w: %q may not %s %s/%s: it needs one of the roles %s; %s", ErrForbidden, r.Actor, r.Action, r.Kind, r.ID, roleList(rule.AnyOf), howToGetRole)
 		}
 		if err != nil {
 			return fmt.Errorf("%s %s/%s: %w", r.Action, r.Kind, r.ID, err)

@@ -297,6 +297,34 @@ func (d *demo) plan(ctx context.Context) error {
 	ws := d.ws.Workspace
 	d.clk.advance(time.Hour)
 	d.phase("Plan")
+	if err := d.step("plan: roles", func() error {
+		cast := []struct {
+			who   string
+			roles []aims.Role
+		}{
+			{demoAlice, []aims.Role{aims.RoleAIMSManager, aims.RoleDocumentController}},
+			{demoBob, []aims.Role{aims.RoleTopManagement, aims.RoleApprover}},
+			{demoCarol, []aims.Role{aims.RoleInternalAuditor, aims.RoleAuditManager}},
+			{demoDave, []aims.Role{aims.RoleRiskManager}},
+			{demoErin, []aims.Role{"ml-engineer"}},
+			{demoFrank, []aims.Role{aims.RoleInternalAuditor}},
+		}
+		var parts []string
+		for _, c := range cast {
+			if err := aims.RoleAssignments(ws).Create(ctx, demoAlice, &aims.RoleAssignment{Meta: aims.Meta{ID: c.who}, Roles: c.roles}); err != nil {
+				return err
+			}
+			rs := make([]string, len(c.roles))
+			for i, r := range c.roles {
+				rs[i] = string(r)
+			}
+			parts = append(parts, c.who+" ("+strings.Join(rs, ", ")+")")
+		}
+		d.say("5.3      Roles assigned: %s.", strings.Join(parts, "; "))
+		return nil
+	}); err != nil {
+		return err
+	}
 	if err := d.step("plan: context", func() error {
 		org := &aims.Organisation{Meta: aims.Meta{ID: aims.OrganisationID}, Name: "Northwind Lending",
 			AIMSName: "Northwind AIMS", Description: "Consumer credit provider", Sectors: []string{"finance"},
@@ -342,34 +370,6 @@ func (d *demo) plan(ctx context.Context) error {
 		d.say("4.1-4.3  Organisation %q recorded with %d context issues (internal and external) and interested party %s;",
 			org.Name, len(issues), party.ID)
 		d.say("         inventory: %s, %s; scope %s covers both.", credit.ID, assistant.ID, scope.ID)
-		return nil
-	}); err != nil {
-		return err
-	}
-	if err := d.step("plan: roles", func() error {
-		cast := []struct {
-			who   string
-			roles []aims.Role
-		}{
-			{demoAlice, []aims.Role{aims.RoleAIMSManager, aims.RoleDocumentController}},
-			{demoBob, []aims.Role{aims.RoleTopManagement, aims.RoleApprover}},
-			{demoCarol, []aims.Role{aims.RoleInternalAuditor, aims.RoleAuditManager}},
-			{demoDave, []aims.Role{aims.RoleRiskManager}},
-			{demoErin, []aims.Role{"ml-engineer"}},
-			{demoFrank, []aims.Role{aims.RoleInternalAuditor}},
-		}
-		var parts []string
-		for _, c := range cast {
-			if err := aims.RoleAssignments(ws).Create(ctx, demoAlice, &aims.RoleAssignment{Meta: aims.Meta{ID: c.who}, Roles: c.roles}); err != nil {
-				return err
-			}
-			rs := make([]string, len(c.roles))
-			for i, r := range c.roles {
-				rs[i] = string(r)
-			}
-			parts = append(parts, c.who+" ("+strings.Join(rs, ", ")+")")
-		}
-		d.say("5.3      Roles assigned: %s.", strings.Join(parts, "; "))
 		return nil
 	}); err != nil {
 		return err

@@ -162,8 +162,13 @@ func TestDemoStepError(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	// Someone got there first: the organisation record exists.
-	if err := aims.Organisations(ws.Workspace).Create(ctx, "zoe", &aims.Organisation{Meta: aims.Meta{ID: aims.OrganisationID}, Name: "Other"}); err != nil {
+	// Someone got there first, through a product that authorizes
+	// elsewhere: the organisation record exists.
+	other, err := aims.NewWorkspace(ws.Store(), ws.Tenant(), &aims.Options{Policy: aims.AllowAll()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := aims.Organisations(other).Create(ctx, "zoe", &aims.Organisation{Meta: aims.Meta{ID: aims.OrganisationID}, Name: "Other"}); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer

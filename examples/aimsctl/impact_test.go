@@ -91,7 +91,7 @@ func newImpactEnv(t *testing.T) *impactEnv {
 	t.Helper()
 	dir := t.TempDir()
 	e := &impactEnv{t: t, dir: dir, db: filepath.Join(dir, "ws.db"), env: map[string]string{"AIMSCTL_NOW": "2026-11-24T10:00:00Z"}}
-	e.must("alice", "init")
+	e.must("alice", "init", "--owner", "alice")
 	e.must("alice", "role", "assign", "--actor", "bob", "--role", "approver")
 	return e
 }

@@ -130,8 +130,16 @@ func TestWorkspaceLifecycle(t *testing.T) {
 		}
 		return out
 	}
-	mustRun("init")
-	mustRun("init") // idempotent
+	if out := mustRun("init", "--owner", "alice"); !strings.Contains(out, "owner: alice holds top-management, aims-manager") {
+		t.Errorf("init --owner alice does not say alice holds top management:\n%s", out)
+	}
+	if out := mustRun("init"); !strings.Contains(out, "top management: alice") { // idempotent
+		t.Errorf("init again does not name the owner:\n%s", out)
+	}
+	mustRun("init", "--owner", "alice") // idempotent
+	if _, stderr, code := run("init", "--owner", "mallory"); code == 0 || !strings.Contains(stderr, "holds roles already") {
+		t.Errorf("init --owner mallory on a founded workspace: exit %d, %q; want a refusal", code, stderr)
+	}
 	mustRun("system", "add", "--id", "credit", "--name", "Credit scoring", "--role", "provider", "--owner", "alice")
 	mustRun("system", "add", "--id", "assistant", "--name", "LLM assistant", "--role", "customer")
 	if _, stderr, code := run("system", "add", "--id", "credit", "--name", "Again"); code == 0 || !strings.Contains(stderr, "already exists") {
@@ -144,7 +152,10 @@ func TestWorkspaceLifecycle(t *testing.T) {
 	if !strings.Contains(out, "Credit scoring") || !strings.Contains(out, "LLM assistant") || strings.Contains(out, "overlord") {
 		t.Errorf("system list:\n%s", out)
 	}
-	mustRun("role", "assign", "--actor", "alice", "--role", "aims-manager")
+	mustRun("role", "assign", "--actor", "bob", "--role", "approver")
+	if _, stderr, code := run("--as", "bob", "role", "assign", "--actor", "bob", "--role", "top-management"); code == 0 || !strings.Contains(stderr, "own roles") {
+		t.Errorf("bob assigning himself top management: exit %d, %q; want a refusal", code, stderr)
+	}
 	out = mustRun("journal", "verify")
 	if !strings.Contains(out, "intact") {
 		t.Errorf("journal verify: %s", out)

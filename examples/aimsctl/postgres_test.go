@@ -52,7 +52,7 @@ func TestPostgresWorkspace(t *testing.T) {
 		}
 		return out
 	}
-	must("init")
+	must("init", "--owner", "alice")
 	must("system", "add", "--id", "credit", "--name", "Credit scoring", "--role", "provider")
 	if out := must("system", "list"); !strings.Contains(out, "Credit scoring") {
 		t.Fatalf("system list on PostgreSQL:\n%s", out)

@@ -25,7 +25,7 @@ func TestRiskCommands(t *testing.T) {
 		}
 		return out
 	}
-	must("alice", "init")
+	must("alice", "init", "--owner", "alice")
 	must("alice", "system", "add", "--id", "credit", "--name", "Credit scoring", "--role", "provider")
 	must("alice", "risk", "add", "--id", "R-1", "--title", "Bias in credit decisions", "--owner", "alice",
 		"--system", "credit", "--source", "machine-learning", "--objective", "fairness",

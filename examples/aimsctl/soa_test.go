@@ -24,7 +24,7 @@ func TestSoACommands(t *testing.T) {
 		}
 		return out
 	}
-	must("alice", "init")
+	must("alice", "init", "--owner", "alice")
 	must("alice", "role", "assign", "--actor", "bob", "--role", "approver")
 	must("alice", "soa", "obligation", "--id", "OBL-1", "--title", "Record-keeping", "--type", "legal", "--reference", "EU AI Act Art. 12", "--control", "A.6.2.8")
 	if _, stderr, code := run("alice", "soa", "decide", "A.10.4", "--exclude"); code == 0 || !strings.Contains(stderr, "reason") {
@@ -101,7 +101,7 @@ func TestSoARefusesUndecided(t *testing.T) {
 	run := func(as string, args ...string) (string, string, int) {
 		return cli(t, env, append(args, "--db", db, "--as", as)...)
 	}
-	if _, stderr, code := run("alice", "init"); code != 0 {
+	if _, stderr, code := run("alice", "init", "--owner", "alice"); code != 0 {
 		t.Fatal(stderr)
 	}
 	if _, stderr, code := run("alice", "role", "assign", "--actor", "bob", "--role", "approver"); code != 0 {

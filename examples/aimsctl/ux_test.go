@@ -12,7 +12,7 @@ import (
 func TestCLIAsAPersonTypesIt(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x.db")
-	if _, stderr, code := cli(t, nil, "--db", db, "init"); code != 0 {
+	if _, stderr, code := cli(t, nil, "--db", db, "init", "--owner", "alice"); code != 0 {
 		t.Fatalf("aimsctl --db x.db init: exit %d: %s", code, stderr)
 	}
 	env := map[string]string{"AIMSCTL_DB": db}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -152,14 +153,28 @@ func openWith[S any](ctx context.Context, a *app, wf *wsFlags, build func(contex
 }
 
 func initCommand() *command {
-	return &command{name: "init", summary: "create or upgrade a workspace (SQLite file or PostgreSQL)", usage: "[--db FILE|URL]", run: runInit}
+	return &command{name: "init", summary: "create or upgrade a workspace (SQLite file or PostgreSQL) and name its owner", usage: "[--db FILE|URL] [--owner NAME]", run: runInit}
 }
 
+// ownerRoles are the roles init gives the workspace's owner: the first
+// top-management holder, who also runs the AIMS until they name others.
+var ownerRoles = []aims.Role{aims.RoleTopManagement, aims.RoleAIMSManager}
+
 func runInit(ctx context.Context, a *app, args []string) error {
-	f := a.flags("aimsctl init", "create a workspace, or migrate an existing one to the current schema", "[--db FILE|postgres://...] [--tenant NAME]")
+	f := a.flags("aimsctl init", "create a workspace, or migrate an existing one to the current schema.\n\n"+
+		"Every change needs a role (clause 5.3). --owner names the workspace's first\n"+
+		"top-management holder, who also gets aims-manager: the founding role assignment,\n"+
+		"made once, when the tenant holds no role yet; the owner then assigns the others\n"+
+		"('aimsctl role assign --actor WHO --role ROLE --as OWNER'). Without --owner, the\n"+
+		"first 'role assign' (or a manifest that assigns roles) founds the workspace.\n"+
+		"Running init again changes nothing.", "[--db FILE|postgres://...] [--tenant NAME] [--owner NAME]")
 	wf := addWorkspaceFlags(f)
+	owner := f.String("owner", "", "the first top-management holder (also aims-manager), named once when the workspace has no role yet")
 	if _, err := leaf(f, args, 0, 0); err != nil {
 		return err
+	}
+	if *owner != "" && !aims.ValidName(*owner) {
+		return usageError("aimsctl init: --owner must be a non-empty actor id, got %q", *owner)
 	}
 	ws, err := wf.open(ctx, a, true)
 	if err != nil {
@@ -172,6 +187,46 @@ func runInit(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "workspace ready: %s (schema version %d, tenant %s)\n", redact(*wf.db), sqlstore.SchemaVersion(), ws.Tenant())
+	return initOwner(ctx, a, ws, *owner)
+}
+
+// initOwner names owner the workspace's first top-management holder when
+// the tenant holds no role yet, and says who holds top management.
+func initOwner(ctx context.Context, a *app, ws *workspace, owner string) error {
+	roles := aims.RoleAssignments(ws.Workspace)
+	all, err := roles.All(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		if owner == "" {
+			fmt.Fprintln(a.stdout, "no roles yet: every change needs one. Name the owner with 'aimsctl init --owner NAME', or assign the first role with 'aimsctl role assign --actor NAME --role top-management --as NAME'")
+			return nil
+		}
+		ra := &aims.RoleAssignment{Meta: aims.Meta{ID: owner}, Roles: ownerRoles,
+			Responsibilities: []string{"Owner of the AIMS: named when the workspace was created"}}
+		if err := roles.Create(ctx, owner, ra); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "owner: %s holds %s (assign the others with 'aimsctl role assign --actor WHO --role ROLE --as %s')\n", owner, joinRoles(ra.Roles), owner)
+		return nil
+	}
+	var top []string
+	for _, ra := range all {
+		if ra.Has(aims.RoleTopManagement) {
+			top = append(top, ra.ID)
+		}
+	}
+	switch {
+	case owner == "":
+	case slices.Contains(top, owner):
+		fmt.Fprintf(a.stdout, "owner: %s already holds top-management\n", owner)
+		return nil
+	default:
+		return fmt.Errorf("%w: the workspace holds roles already, so init names no owner: top management (%s) assigns roles with 'aimsctl role assign --actor %s --role top-management'",
+			aims.ErrForbidden, cmp.Or(strings.Join(top, ", "), "nobody yet"), owner)
+	}
+	fmt.Fprintf(a.stdout, "roles: %d assignments; top management: %s\n", len(all), cmp.Or(strings.Join(top, ", "), "nobody yet"))
 	return nil
 }
 
