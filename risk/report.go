@@ -119,7 +119,6 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 // writes for the whole report.
 type jsonStream struct {
 	bw   *bufio.Writer
-	tail []byte
 	n    int
 }
 
