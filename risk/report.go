@@ -118,8 +118,8 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 // array, then the closing brackets, byte for byte what json.MarshalIndent
 // writes for the whole report.
 type jsonStream struct {
-	bw   *bufio.Writer
-	n    int
+	bw *bufio.Writer
+	n  int
 }
 
 // risksEmpty is how MarshalIndent ends a report without risks.
