@@ -43,9 +43,14 @@ type indexRow struct {
 }
 
 // readIndex returns every assessment's index row, decoding the ones
-// written before the attribute set existed.
+// written before the attribute set existed. Callers must not modify the
+// result.
 func (s *Service) readIndex(ctx context.Context) ([]indexRow, error) {
 	ws := s.assessments.Workspace()
+	return aims.Cached(ctx, indexKey{ws.Tenant()}, func() ([]indexRow, error) { return s.loadIndex(ctx, ws) })
+}
+
+func (s *Service) loadIndex(ctx context.Context, ws *aims.Workspace) ([]indexRow, error) {
 	var out []indexRow
 	for row, err := range aims.SelectAll(ctx, ws.Store(), ws.Tenant(), aims.Query{Kind: KindAssessment}, indexAttrs) {
 		if err != nil {
@@ -84,10 +89,21 @@ type systemRow struct {
 	inScope bool
 }
 
+// Run-cache keys (aims.WithRunCache): the impact checks of one readiness
+// run share one read of the inventory and of the assessments' index.
+type (
+	systemsKey struct{ tenant string }
+	indexKey   struct{ tenant string }
+)
+
 // readSystems returns the inventory's ids and scopes from the index, in
-// natural id order.
+// natural id order. Callers must not modify the result.
 func (s *Service) readSystems(ctx context.Context) ([]systemRow, error) {
 	ws := s.systems.Workspace()
+	return aims.Cached(ctx, systemsKey{ws.Tenant()}, func() ([]systemRow, error) { return s.loadSystems(ctx, ws) })
+}
+
+func (s *Service) loadSystems(ctx context.Context, ws *aims.Workspace) ([]systemRow, error) {
 	var out []systemRow
 	for row, err := range aims.SelectAll(ctx, ws.Store(), ws.Tenant(), aims.Query{Kind: aims.KindAISystem}, []string{"inScope"}) {
 		if err != nil {
