@@ -252,3 +252,30 @@ func (f *firstIDs) add(id string) {
 	copy(f.ids[i+1:], f.ids[i:])
 	f.ids[i] = id
 }
+
+// StateCounts returns how many risks are in each workflow state, counted
+// by the store (a GROUP BY on an [aims.Querier]) without reading any
+// risk.
+func (r *Register) StateCounts(ctx context.Context) (map[State]int, error) {
+	m, err := aims.GroupCount(ctx, r.ws.Store(), r.ws.Tenant(), aims.Query{Kind: Kind}, attrState)
+	if err != nil {
+		return nil, aims.E("count", Kind, "", err)
+	}
+	out := make(map[State]int, len(m))
+	for k, n := range m {
+		out[State(k)] += n
+	}
+	return out, nil
+}
+
+// BandCounts returns how many risks matching f stand at each current band
+// (residual when assessed, else inherent), counted by the store as
+// [Register.StateCounts] is; risks never assessed are not counted. Pass
+// Filter{State: ...} to count one state.
+func (r *Register) BandCounts(ctx context.Context, f Filter) (map[string]int, error) {
+	m, err := aims.GroupCount(ctx, r.ws.Store(), r.ws.Tenant(), aims.Query{Kind: Kind, Where: f.where()}, AttrLevel)
+	if err != nil {
+		return nil, aims.E("count", Kind, "", err)
+	}
+	return m, nil
+}

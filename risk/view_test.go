@@ -167,3 +167,43 @@ func TestFirstIDs(t *testing.T) {
 		t.Errorf("first ids (-want +got):\n%s", d)
 	}
 }
+
+func TestCounts(t *testing.T) {
+	f := newFixture(t)
+	f.populate(t)
+	states, err := f.reg.StateCounts(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bands, err := f.reg.BandCounts(t.Context(), Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantStates, wantBands := map[State]int{}, map[string]int{}
+	for _, v := range decodedViews(t, f.reg) {
+		wantStates[v.State]++
+		if v.Level != "" {
+			wantBands[v.Level]++
+		}
+	}
+	if d := cmp.Diff(wantStates, states); d != "" {
+		t.Errorf("StateCounts (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(wantBands, bands); d != "" {
+		t.Errorf("BandCounts (-want +got):\n%s", d)
+	}
+	if len(wantBands) < 2 || len(wantStates) < 3 {
+		t.Fatalf("fixture too uniform to test counts: %v %v", wantStates, wantBands)
+	}
+	accepted, err := f.reg.BandCounts(t.Context(), Filter{State: StateAccepted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range accepted {
+		n += c
+	}
+	if n != wantStates[StateAccepted] {
+		t.Errorf("BandCounts(accepted) = %v, want %d risks in all", accepted, wantStates[StateAccepted])
+	}
+}
