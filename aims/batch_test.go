@@ -2,7 +2,9 @@ package aims_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aimsgo/iso42001/aims"
@@ -138,4 +140,49 @@ func BenchmarkBaselineApplyPrebuilt10k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchBulk), "ns/rec")
+}
+
+// TestBulkAuthorizesEveryActor: under a policy, a commit asks about each
+// actor, action and kind of its entries; the refusal names the first
+// entry refused, and nothing is written.
+func TestBulkAuthorizesEveryActor(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := memstore.New()
+	ws, err := aims.NewWorkspace(s, "t", &aims.Options{Policy: aims.DefaultPolicy()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := aims.RoleAssignments(ws).Create(ctx, "ana", &aims.RoleAssignment{Meta: aims.Meta{ID: "ana"}, Roles: []aims.Role{aims.RoleAIMSManager}}); err != nil {
+		t.Fatal(err)
+	}
+	head := func() uint64 {
+		h, err := s.Head(ctx, "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.Seq
+	}
+	before := head()
+	b, err := ws.Bulk(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, actor := range []string{"ana", "ana", "ana", "eve", "eve"} {
+		n := &storetest.Note{Meta: aims.Meta{ID: fmt.Sprintf("n-%d", i)}, Title: "t"}
+		if err := b.Stage(ctx, func(tx *aims.Tx) error { return aims.CreateIn(ctx, tx, storetest.Notes(ws), actor, n) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = b.Flush(ctx)
+	if !errors.Is(err, aims.ErrForbidden) || !strings.Contains(err.Error(), `"eve"`) || !strings.Contains(err.Error(), "note/n-3") {
+		t.Errorf("Flush with an actor holding no role = %v, want ErrForbidden naming eve and note/n-3", err)
+	}
+	if got := head(); got != before {
+		t.Errorf("journal moved from %d to %d on a refused commit", before, got)
+	}
+	notes := []*storetest.Note{{Meta: aims.Meta{ID: "a"}, Title: "t"}, {Meta: aims.Meta{ID: "b"}, Title: "t"}}
+	if n, err := aims.CreateMany(ctx, storetest.Notes(ws), "ana", notes, nil); err != nil || n != 2 {
+		t.Errorf("CreateMany by the AIMS manager = %d, %v", n, err)
+	}
 }

@@ -168,7 +168,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 // at once; contention that outlasts the retries (with exponential backoff
 // and jitter) returns an error matching [ErrContention].
 func (ws *Workspace) Commit(ctx context.Context, writes []Write, entries []Entry) ([]int64, error) {
-	if err := ws.authorizeEntries(ctx, entries); err != nil {
+	if err := ws.authorizeEntries(ctx, distinctRequests(ws.authz, entries)); err != nil {
 		return nil, err
 	}
 	fillDigests(writes, entries)
@@ -179,6 +179,31 @@ func (ws *Workspace) Commit(ctx context.Context, writes []Write, entries []Entry
 		return ws.commitTx(ctx, s, writes, entries)
 	}
 	return ws.commitSequential(ctx, writes, entries)
+}
+
+// distinctRequests returns the entries the authorizer must be asked
+// about. A [PolicyAuthorizer] decides by actor, action and record kind
+// (the id only names the record in a refusal), so of a batch's entries
+// that agree on those only the first is asked: an import of many records
+// reads the actor's roles once, not once per record, and a refusal still
+// names the first entry refused. Any other authorizer is asked about
+// every entry.
+func distinctRequests(authz Authorizer, entries []Entry) []Entry {
+	if _, ok := authz.(*PolicyAuthorizer); !ok || len(entries) < 2 {
+		return entries
+	}
+	type request struct{ actor, action, kind string }
+	seen := make(map[request]bool)
+	var out []Entry
+	for i := range entries {
+		e := &entries[i]
+		r := request{e.Actor, e.Event, e.Kind}
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, *e)
+		}
+	}
+	return out
 }
 
 // fillDigests sets the digest of each entry that journals a put of writes.
