@@ -309,7 +309,11 @@ func (c *Collection[T, P]) encode(v P) (Record, error) {
 	return Record{Kind: c.kind, ID: h.ID, Attrs: attrs, Data: data}, nil
 }
 
-// Delete removes the document at expected version and journals it.
+// Delete removes the document at expected version and journals it. A
+// record that another names (see [References], and the collection's
+// [Collection.GuardDelete]) is refused with an error matching
+// [ErrInvalid] that names the referring record: close or retire it
+// instead.
 func (c *Collection[T, P]) Delete(ctx context.Context, actor, id string, expected int64) error {
 	if !ValidName(actor) {
 		return E("delete", c.kind, id, Invalid("actor", "is required"))
@@ -323,6 +327,9 @@ func (c *Collection[T, P]) Delete(ctx context.Context, actor, id string, expecte
 		if err := c.deleteGuard(ctx, id); err != nil {
 			return E("delete", c.kind, id, err)
 		}
+	}
+	if err := referenced(ctx, c.ws, References(), c.kind, id); err != nil {
+		return E("delete", c.kind, id, err)
 	}
 	entry := Entry{Time: c.ws.Now(), Actor: actor, Kind: c.kind, ID: id, Event: EventDelete, Version: expected, Digest: Digest(nil)}
 	_, err := c.ws.Commit(ctx, []Write{{Record: Record{Kind: c.kind, ID: id}, Expected: expected, Delete: true}}, []Entry{entry})
