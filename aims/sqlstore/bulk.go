@@ -160,8 +160,10 @@ func (w *writer) bulkStmt(ctx context.Context, t bulkTable, n int) *sql.Stmt {
 
 // createRun returns the end of the run of creates that starts at i: the
 // writes from i on that create records (Expected 0) with distinct keys.
+// seen is empty on entry and on return (the run's keys are taken out
+// again rather than cleared, which would cost the map's whole capacity
+// on every call).
 func createRun(writes []aims.Write, i int, seen map[[2]string]bool) int {
-	clear(seen)
 	j := i
 	for ; j < len(writes); j++ {
 		w := &writes[j]
@@ -170,6 +172,9 @@ func createRun(writes []aims.Write, i int, seen map[[2]string]bool) int {
 			break
 		}
 		seen[k] = true
+	}
+	for k := i; k < j; k++ {
+		delete(seen, [2]string{writes[k].Record.Kind, writes[k].Record.ID})
 	}
 	return j
 }

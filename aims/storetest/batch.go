@@ -173,6 +173,49 @@ func testBatch(t *testing.T, h Harness) {
 			t.Errorf("Verify after a partial import = %+v, %v; want 151 records", rep, err)
 		}
 	})
+	t.Run("DuplicateInBatch", func(t *testing.T) {
+		t.Parallel()
+		s := h(t)
+		tx, ok := s.(aims.Transactor)
+		if !ok {
+			t.Skipf("%T does not implement aims.Transactor", s)
+		}
+		// 100 creates, then the 40th created again, then 20 more: the
+		// repeat conflicts and nothing of the batch is written.
+		var b aims.Batch
+		for i := range 100 {
+			b.Writes = append(b.Writes, aims.Write{Record: record(kindX, fmt.Sprintf("d-%03d", i), "x", map[string]string{"v": "1"})})
+		}
+		b.Writes = append(b.Writes, aims.Write{Record: record(kindX, "d-040", "again", nil)})
+		for i := 100; i < 120; i++ {
+			b.Writes = append(b.Writes, aims.Write{Record: record(kindX, fmt.Sprintf("d-%03d", i), "x", nil)})
+		}
+		b.Entries = entries(nil, len(b.Writes), "ana")
+		_, err := tx.Apply(t.Context(), tenantA, b)
+		wantErr(t, "Apply creating a record twice", err, aims.ErrConflict)
+		wantNotFound(t, s, tenantA, kindX, "d-000")
+		wantNotFound(t, s, tenantA, kindX, "d-119")
+		wantHead(t, s, tenantA, 0)
+		if got := listIDs(t, s, tenantA, aims.Query{Kind: kindX, Where: map[string]string{"v": "1"}}); len(got) != 0 {
+			t.Errorf("attribute index after a refused batch lists %d records", len(got))
+		}
+		// The same batch without the repeat applies, versions all 1.
+		b.Writes = append(b.Writes[:100], b.Writes[101:]...)
+		b.Entries = entries(nil, len(b.Writes), "ana")
+		versions, err := tx.Apply(t.Context(), tenantA, b)
+		if err != nil {
+			t.Fatalf("Apply: %v", err)
+		}
+		for i, v := range versions {
+			if v != 1 {
+				t.Fatalf("versions[%d] = %d, want 1", i, v)
+			}
+		}
+		wantHead(t, s, tenantA, uint64(len(b.Writes)))
+		if got := listIDs(t, s, tenantA, aims.Query{Kind: kindX, Where: map[string]string{"v": "1"}}); len(got) != 100 {
+			t.Errorf("attribute index lists %d records with v=1, want 100", len(got))
+		}
+	})
 	t.Run("StageTakesBack", func(t *testing.T) {
 		t.Parallel()
 		s := h(t)
