@@ -220,7 +220,11 @@ func (a *AIMS) keptEvidence(ctx context.Context) (map[string][]string, error) {
 func (a *AIMS) reviewInputs(ctx context.Context, ws *aims.Workspace) ([]string, error) {
 	bands := make([]int, a.crit.Bands()+1) // by level; 0 unused
 	open, never, untreated := 0, 0, 0
-	// The risks' indexed attributes say all this: no document is decoded.
+	now := ws.Now()
+	reviews := 0         // open risks past their review date
+	var dueActs []string // risks with an open action past due
+	// The risks' indexed attributes say all this in one pass: only the
+	// risks with an action past due are decoded, to count their actions.
 	for v, err := range a.risks.Views(ctx, risk.Filter{}) {
 		if err != nil {
 			return nil, err
@@ -229,6 +233,12 @@ func (a *AIMS) reviewInputs(ctx context.Context, ws *aims.Workspace) ([]string, 
 			continue
 		}
 		open++
+		if !v.NextReview.IsZero() && v.NextReview.Before(now) {
+			reviews++
+		}
+		if !v.NextDue.IsZero() && v.NextDue.Before(now) {
+			dueActs = append(dueActs, v.ID)
+		}
 		if v.Level == "" {
 			never++
 			continue
@@ -252,19 +262,25 @@ func (a *AIMS) reviewInputs(ctx context.Context, ws *aims.Workspace) ([]string, 
 		byBand = strings.Join(parts, ", ")
 	}
 	lines := []string{fmt.Sprintf("%d open risks (%s); %d never assessed; %d above appetite with neither treatment nor acceptance.", open, byBand, never, untreated)}
-	late, err := a.risks.Overdue(ctx, ws.Now())
-	if err != nil {
-		return nil, err
-	}
-	if len(late) > 0 {
-		reviews, actions := 0, 0
-		for _, o := range late {
-			if o.What == "review" {
-				reviews++
-			} else {
+	actions := 0
+	for _, id := range dueActs {
+		rk, err := a.risks.Get(ctx, id)
+		if isNotFound(err) {
+			continue // deleted since the views were read
+		}
+		if err != nil {
+			return nil, err
+		}
+		if rk.Treatment == nil {
+			continue
+		}
+		for _, act := range rk.Treatment.Actions {
+			if act.Open() && act.Due.Before(now) {
 				actions++
 			}
 		}
+	}
+	if reviews+actions > 0 {
 		lines = append(lines, fmt.Sprintf("%d risk reviews and %d risk treatment actions are overdue.", reviews, actions))
 	}
 	inv, err := a.impacts.InventoryIndex(ctx)
