@@ -37,7 +37,7 @@ func NotActor[T any](name string, who func(rec *T) []string) Duty[T] {
 		Name: name,
 		Check: func(rec *T, actor string) error {
 			if slices.Contains(who(rec), actor) {
-				return fmt.Errorf("%q may not fire this transition on a record they are responsible for", actor)
+				return fmt.Errorf("%q may not take this step on a record they are responsible for", actor)
 			}
 			return nil
 		},
@@ -388,7 +388,7 @@ func (m *Machine[T, S, E]) lookup(state S, ev E) (*Transition[T, S, E], error) {
 	case !m.known[ev]:
 		reason = fmt.Sprintf("event %q is not defined by workflow %s", ev, m.id)
 	default:
-		reason = fmt.Sprintf("event %q cannot be fired from state %q", ev, state)
+		reason = fmt.Sprintf("%q is not possible from state %q", ev, state)
 	}
 	return nil, m.refuse(ErrTransitionDenied, state, ev, []Unmet{{Rule: "transition", Reason: reason}})
 }
@@ -414,7 +414,7 @@ func (m *Machine[T, S, E]) authority(ctx context.Context, az Authorizer, t *Tran
 			unmet = append(unmet, Unmet{Rule: "role", Reason: strings.TrimPrefix(err.Error(), ErrForbidden.Error()+": ")})
 		}
 	case t.Allow != nil:
-		unmet = append(unmet, Unmet{Rule: "role", Reason: fmt.Sprintf("%q is not permitted by the transition's allow rule", actor)})
+		unmet = append(unmet, Unmet{Rule: "role", Reason: fmt.Sprintf("%q is not among the actors this step allows", actor)})
 	}
 	for _, d := range t.Duties {
 		if err := d.Check(rec, actor); err != nil {

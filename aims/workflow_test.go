@@ -437,8 +437,8 @@ func TestTransitionErrorMessage(t *testing.T) {
 	_, err := wfDocMachine.Step(t.Context(), wfAuthz(wfRoles), &d, stInReview, "carol", evApprove)
 	want := `workflow document@1: "approve" from "in-review": forbidden: ` +
 		`role: "carol" holds none of the roles approver; ` +
-		`approver-is-not-author: "carol" may not fire this transition on a record they are responsible for; ` +
-		`approver-is-not-editor: "carol" may not fire this transition on a record they are responsible for`
+		`approver-is-not-author: "carol" may not take this step on a record they are responsible for; ` +
+		`approver-is-not-editor: "carol" may not take this step on a record they are responsible for`
 	if err == nil || err.Error() != want {
 		t.Errorf("Step error:\n got %v\nwant %s", err, want)
 	}

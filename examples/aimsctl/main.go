@@ -31,6 +31,7 @@ import (
 	"strings"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/aims/sqlstore"
 )
 
 func main() {
@@ -65,12 +66,118 @@ func report(stderr io.Writer, err error) int {
 		code = ee.code
 	}
 	if !errors.Is(err, errSilent) {
-		fmt.Fprintln(stderr, "aimsctl:", err)
+		msg := humanize(err)
+		if !strings.HasPrefix(msg, "aimsctl ") {
+			msg = "aimsctl: " + msg
+		}
+		fmt.Fprintln(stderr, msg)
 	}
 	if errors.Is(err, aims.ErrConflict) {
 		fmt.Fprintln(stderr, "aimsctl: someone else changed the record since it was read: look at it again (for example with 'list' or 'show') and repeat the command")
 	}
 	return code
+}
+
+// humanize says err the way a person expects: "cannot approve the
+// Statement of Applicability soa-2 (it is in review): ..." rather than the
+// library's "fire approve soa/soa-2: workflow soa@2: ...", the command to
+// run rather than a Go function to call, and no encoder's wording.
+func humanize(err error) string {
+	msg := err.Error()
+	var je *json.UnsupportedValueError
+	switch {
+	case errors.Is(err, sqlstore.ErrNotMigrated):
+		return "the database is not an aimsctl workspace of this version: run 'aimsctl init' with the same --db to create or upgrade it"
+	case errors.As(err, &je):
+		return fmt.Sprintf("cannot write %s: JSON has no place for it; give a finite number instead", je.Str)
+	}
+	var ae *aims.Error
+	if !errors.As(err, &ae) {
+		return tidy(msg)
+	}
+	noun := kindNoun(ae.Kind)
+	subject := "the " + noun
+	if ae.ID != "" && ae.Kind != ae.ID {
+		subject += " " + ae.ID
+	}
+	var te *aims.TransitionError
+	var human string
+	if errors.As(err, &te) {
+		verb := strings.ReplaceAll(te.Event, "-", " ")
+		head := fmt.Sprintf("cannot %s %s", verb, subject)
+		if strings.Contains(verb, " ") || strings.Contains(te.Event, ">") {
+			head = fmt.Sprintf("cannot take the step %q on %s", verb, subject)
+		}
+		if te.From != "" {
+			head += " (it is " + strings.ReplaceAll(te.From, "-", " ") + ")"
+		}
+		reasons := make([]string, 0, len(te.Unmet))
+		for _, u := range te.Unmet {
+			switch u.Rule {
+			case "role", "state", "transition", "workflow", "":
+				reasons = append(reasons, u.Reason)
+			default: // a named rule of the workflow: its name finds it in the docs
+				reasons = append(reasons, u.Reason+" (rule "+u.Rule+")")
+			}
+		}
+		human = head + ": " + te.Unwrap().Error() + ": " + strings.Join(reasons, "; ")
+	} else {
+		verb, _, _ := strings.Cut(ae.Op, " ")
+		switch verb {
+		case "update", "put":
+			verb = "change"
+		case "get":
+			verb = "read"
+		}
+		cause := ""
+		if ae.Err != nil {
+			cause = ": " + ae.Err.Error()
+		}
+		human = fmt.Sprintf("cannot %s %s%s", verb, subject, cause)
+	}
+	if ae.Kind != "" && ae.ID != "" {
+		human = strings.ReplaceAll(human, ae.Kind+"/"+ae.ID, strings.TrimPrefix(subject, "the "))
+	}
+	// Keep what the command said around the library's error.
+	if i := strings.Index(msg, ae.Error()); i >= 0 {
+		human = msg[:i] + human + msg[i+len(ae.Error()):]
+	}
+	return tidy(human)
+}
+
+// tidy removes Go names that mean nothing to a user of the command.
+func tidy(msg string) string {
+	return strings.NewReplacer("(aims.RoleAssignments; aimsctl role assign", "(aimsctl role assign",
+		"call Store.Migrate", "run 'aimsctl init'").Replace(msg)
+}
+
+// kindNouns names record kinds as a person says them.
+var kindNouns = map[string]string{
+	"soa":                "Statement of Applicability",
+	"soa-decision":       "SoA decision on",
+	"soa-implementation": "implementation of control",
+	"risk-criteria":      "risk criteria",
+	"impact-assessment":  "impact assessment",
+	"impact-incident":    "incident",
+	"audit":              "internal audit",
+	"audit-finding":      "audit finding",
+	"management-review":  "management review",
+	"pdca-cycle":         "PDCA cycle",
+	"role-assignment":    "roles of",
+	"ai-system":          "AI system",
+	"objective":          "AI objective",
+	"scope":              "AIMS scope",
+	"organisation":       "organisation",
+}
+
+func kindNoun(kind string) string {
+	if n, ok := kindNouns[kind]; ok {
+		return n
+	}
+	if kind == "" {
+		return "record"
+	}
+	return strings.ReplaceAll(kind, "-", " ")
 }
 
 // errSilent marks a failure whose explanation was already printed.

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,5 +80,65 @@ func TestRoleAssignToOneselfRefused(t *testing.T) {
 	}
 	if _, stderr, code := run("alice", "role", "assign", "--actor", "bob", "--role", "approver"); code != 0 {
 		t.Errorf("top management assigning bob: exit %d: %s", code, stderr)
+	}
+}
+
+// TestErrorsReadAsAPersonExpects: refusals name the record as a person
+// does and say what to run, never the library's workflow ids, Go
+// function names or an encoder's wording.
+func TestErrorsReadAsAPersonExpects(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "demo.db")
+	if _, stderr, code := cli(t, nil, "demo", "--db", db); code != 0 {
+		t.Fatalf("demo: exit %d: %s", code, stderr)
+	}
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	jargon := []string{"fire ", "workflow soa@", "soa/soa-", "soa-decision/", "aims.", "Store.Migrate", "json:", "aimsctl: aimsctl"}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"the author approves her own SoA", []string{"soa", "approve", "--db", db, "--as", "alice"},
+			[]string{"cannot approve the Statement of Applicability soa-", "(it is in review): forbidden:", `"alice" holds none of the roles approver`, "may not take this step on a record they are responsible for (rule reviewer-is-not-author)"}},
+		{"no role to decide", []string{"soa", "decide", "A.2.2", "--exclude", "--reason", "x", "--db", db, "--as", "zed"},
+			[]string{"cannot change the SoA decision on A.2.2", "forbidden", "aimsctl role assign"}},
+		{"a step the state does not allow", []string{"risk", "assess", "R-1", "--likelihood", "2", "--consequence", "2", "--db", db, "--as", "dave"},
+			[]string{`cannot take the step "assess inherent" on the risk R-1 (it is accepted)`, "only allowed in states"}},
+		{"not a number", []string{"metric", "record", "approval-gap", "--value", "NaN", "--evidence", "x", "--db", db, "--as", "erin"},
+			[]string{"cannot create the measurement", "must be a finite number"}},
+		{"not a workspace", []string{"system", "list", "--db", empty},
+			[]string{"run 'aimsctl init' with the same --db"}},
+		{"a bad value", []string{"metric", "record", "approval-gap", "--value", "1e400", "--evidence", "x", "--db", db, "--as", "erin"},
+			[]string{"aimsctl metric record: --value:"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "the author approves her own SoA" {
+				if _, stderr, code := cli(t, nil, "soa", "draft", "--db", db, "--as", "alice"); code != 0 {
+					t.Fatalf("soa draft: exit %d: %s", code, stderr)
+				}
+			}
+			_, stderr, code := cli(t, nil, tc.args...)
+			if code == 0 {
+				t.Fatalf("%v succeeded; want a refusal", tc.args)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q lacks %q", stderr, w)
+				}
+			}
+			for _, j := range jargon {
+				if strings.Contains(stderr, j) {
+					t.Errorf("stderr %q shows %q", stderr, j)
+				}
+			}
+		})
+	}
+	if got := humanize(fmt.Errorf("write report: %w", &json.UnsupportedValueError{Str: "NaN"})); strings.Contains(got, "json:") || !strings.Contains(got, "finite number") {
+		t.Errorf("an encoder's NaN reads %q", got)
 	}
 }
