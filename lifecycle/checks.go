@@ -112,6 +112,25 @@ func all[T any, P aims.Doc[T]](ctx context.Context, c *aims.Collection[T, P]) ([
 	return aims.Cached(ctx, allKey{c.Workspace().Tenant(), c.Kind()}, func() ([]P, error) { return c.All(ctx, nil) })
 }
 
+// bySystem reads every record of a collection once per run and groups
+// them by the AI system system(rec) names, so that a check over n systems
+// reads each kind once and looks each system up in O(1).
+type bySystemKey struct{ tenant, kind string }
+
+func bySystem[T any, P aims.Doc[T]](ctx context.Context, c *aims.Collection[T, P], system func(P) string) (map[string][]P, error) {
+	return aims.Cached(ctx, bySystemKey{c.Workspace().Tenant(), c.Kind()}, func() (map[string][]P, error) {
+		recs, err := all(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		out := map[string][]P{}
+		for _, r := range recs {
+			out[system(r)] = append(out[system(r)], r)
+		}
+		return out, nil
+	})
+}
+
 // stageIndex orders the life cycle stages; -1 for an unrecorded stage.
 func stageIndex(s aims.LifecycleStage) int {
 	return slices.Index([]aims.LifecycleStage{aims.StageInception, aims.StageDesignDevelopment, aims.StageVerificationValidation,
@@ -171,11 +190,11 @@ func sortedSystems(list []*aims.AISystem) []*aims.AISystem {
 	return out
 }
 
-// ofSystem returns the ids of recs whose system is id and that pass ok.
-func ofSystem[P interface{ Header() *aims.Meta }](recs []P, system func(P) string, id string, ok func(P) bool) []string {
+// matching returns the ids of recs that pass ok (all when ok is nil).
+func matching[P interface{ Header() *aims.Meta }](recs []P, ok func(P) bool) []string {
 	var out []string
 	for _, r := range recs {
-		if system(r) == id && (ok == nil || ok(r)) {
+		if ok == nil || ok(r) {
 			out = append(out, r.Header().ID)
 		}
 	}
@@ -183,20 +202,20 @@ func ofSystem[P interface{ Header() *aims.Meta }](recs []P, system func(P) strin
 }
 
 func systemRequirements(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
-	recs, err := all(ctx, Requirements(ws))
-	if err != nil || len(ofSystem(recs, func(r *Requirement) string { return r.System }, sys.ID, nil)) > 0 {
+	recs, err := bySystem(ctx, Requirements(ws), func(r *Requirement) string { return r.System })
+	if err != nil || len(recs[sys.ID]) > 0 {
 		return "", err
 	}
 	return "no requirement recorded", nil
 }
 
 func systemVerified(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
-	recs, err := all(ctx, Verifications(ws))
+	recs, err := bySystem(ctx, Verifications(ws), func(v *Verification) string { return v.System })
 	if err != nil {
 		return "", err
 	}
-	of := ofSystem(recs, func(v *Verification) string { return v.System }, sys.ID, nil)
-	passed := ofSystem(recs, func(v *Verification) string { return v.System }, sys.ID, func(v *Verification) bool {
+	of := matching(recs[sys.ID], nil)
+	passed := matching(recs[sys.ID], func(v *Verification) bool {
 		if !v.Passed || len(v.Results) == 0 || v.SignedBy == "" {
 			return false
 		}
@@ -217,37 +236,36 @@ func systemVerified(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem)
 }
 
 func systemDeployed(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
-	recs, err := all(ctx, DeploymentApprovals(ws))
+	recs, err := bySystem(ctx, DeploymentApprovals(ws), func(d *DeploymentApproval) string { return d.System })
 	if err != nil {
 		return "", err
 	}
-	sysOf := func(d *DeploymentApproval) string { return d.System }
-	if len(ofSystem(recs, sysOf, sys.ID, func(d *DeploymentApproval) bool { return d.State == aims.ApprovalApproved })) > 0 {
+	if len(matching(recs[sys.ID], func(d *DeploymentApproval) bool { return d.State == aims.ApprovalApproved })) > 0 {
 		return "", nil
 	}
-	if of := ofSystem(recs, sysOf, sys.ID, func(d *DeploymentApproval) bool { return d.State != aims.ApprovalSuperseded }); len(of) > 0 {
+	if of := matching(recs[sys.ID], func(d *DeploymentApproval) bool { return d.State != aims.ApprovalSuperseded }); len(of) > 0 {
 		return fmt.Sprintf("deployment approval %s not approved", strings.Join(of, ", ")), nil
 	}
 	return "no deployment approval recorded", nil
 }
 
 func systemTechDoc(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
-	recs, err := all(ctx, TechnicalDocs(ws))
+	recs, err := bySystem(ctx, TechnicalDocs(ws), func(t *TechnicalDoc) string { return t.System })
 	if err != nil {
 		return "", err
 	}
-	if len(ofSystem(recs, func(t *TechnicalDoc) string { return t.System }, sys.ID, func(t *TechnicalDoc) bool { return len(t.Items) > 0 || t.Source != nil })) > 0 {
+	if len(matching(recs[sys.ID], func(t *TechnicalDoc) bool { return len(t.Items) > 0 || t.Source != nil })) > 0 {
 		return "", nil
 	}
-	if len(ofSystem(recs, func(t *TechnicalDoc) string { return t.System }, sys.ID, nil)) > 0 {
+	if len(recs[sys.ID]) > 0 {
 		return "technical documentation index lists no document", nil
 	}
 	return "no technical documentation recorded", nil
 }
 
 func systemEventLog(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
-	recs, err := all(ctx, EventLogPolicies(ws))
-	if err != nil || len(ofSystem(recs, func(e *EventLogPolicy) string { return e.System }, sys.ID, nil)) > 0 {
+	recs, err := bySystem(ctx, EventLogPolicies(ws), func(e *EventLogPolicy) string { return e.System })
+	if err != nil || len(recs[sys.ID]) > 0 {
 		return "", err
 	}
 	return "no event-log policy recorded", nil
@@ -257,26 +275,20 @@ func systemEventLog(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem)
 var resourceKinds = []ResourceKind{ResourceData, ResourceTooling, ResourceComputing, ResourceHuman}
 
 func systemResources(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
-	recs, err := all(ctx, Resources(ws))
+	recs, err := bySystem(ctx, Resources(ws), func(r *Resource) string { return r.System })
 	if err != nil {
 		return "", err
 	}
 	have := map[ResourceKind]bool{}
-	for _, r := range recs {
-		if r.System == sys.ID {
-			have[r.Kind] = true
-		}
+	for _, r := range recs[sys.ID] {
+		have[r.Kind] = true
 	}
 	if !have[ResourceData] {
-		ds, err := all(ctx, Datasets(ws))
+		used, err := datasetsBySystem(ctx, ws)
 		if err != nil {
 			return "", err
 		}
-		for _, d := range ds {
-			if slices.Contains(d.AISystems, sys.ID) {
-				have[ResourceData] = true
-			}
-		}
+		have[ResourceData] = len(used[sys.ID]) > 0
 	}
 	var miss []string
 	for _, k := range resourceKinds {
@@ -288,6 +300,27 @@ func systemResources(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem
 		return "no " + strings.Join(miss, ", ") + " resource", nil
 	}
 	return "", nil
+}
+
+// datasetsKey caches [datasetsBySystem] per run.
+type datasetsKey struct{ tenant string }
+
+// datasetsBySystem returns the datasets each AI system uses; a dataset
+// used by several systems is listed under each.
+func datasetsBySystem(ctx context.Context, ws *aims.Workspace) (map[string][]*Dataset, error) {
+	return aims.Cached(ctx, datasetsKey{ws.Tenant()}, func() (map[string][]*Dataset, error) {
+		ds, err := all(ctx, Datasets(ws))
+		if err != nil {
+			return nil, err
+		}
+		out := map[string][]*Dataset{}
+		for _, d := range ds {
+			for _, id := range d.AISystems {
+				out[id] = append(out[id], d)
+			}
+		}
+		return out, nil
+	})
 }
 
 // inScopeDatasets returns the in-scope systems (sorted) and the datasets
@@ -331,12 +364,16 @@ func checkDataProvenance(ctx context.Context, ws *aims.Workspace) (bool, string,
 	if len(in) == 0 {
 		return false, "no AI system is in scope yet", nil
 	}
+	bySys, err := datasetsBySystem(ctx, ws)
+	if err != nil {
+		return false, "", err
+	}
 	var bad []string
 	sources := 0
 	for _, s := range in {
 		for _, src := range s.DataSources {
 			sources++
-			if !slices.ContainsFunc(used, func(d *Dataset) bool { return d.Name == src.Name && slices.Contains(d.AISystems, s.ID) }) {
+			if !slices.ContainsFunc(bySys[s.ID], func(d *Dataset) bool { return d.Name == src.Name }) {
 				bad = append(bad, fmt.Sprintf("%s data source %q has no dataset record", s.ID, src.Name))
 			}
 		}
