@@ -67,6 +67,19 @@
 // filter keys, up to 64 of them. The statements live as long as the
 // *sql.DB: database/sql closes them with it.
 //
+// # Batches
+//
+// A batch ([Store.Apply], [Store.ApplyChained]) with several creates or
+// journal entries, as an import through [aims.Workspace.Bulk] makes,
+// writes each run of creates of distinct records, their attribute rows
+// and the entries with multi-row INSERTs of up to 32 rows (at most 999
+// parameters, under SQLite's historical limit), prepared once per store
+// on the first such batch; the rest of a run goes through smaller ones and
+// the one-row statements. If a create meets an existing record, the
+// transaction is rolled back and run again row by row, so the error names
+// that record. On PostgreSQL this cuts the round trips of an import by
+// the row count of the statements.
+//
 // # SQLite
 //
 // SQLite has one writer at a time. The store makes its write transactions
