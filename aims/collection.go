@@ -72,6 +72,7 @@ type Collection[T any, P Doc[T]] struct {
 	frozen        map[string]bool
 	guard         func(ctx context.Context, actor, id string) error
 	deleteGuard   func(ctx context.Context, id string) error
+	migrations    map[int]Migration
 }
 
 // NewCollection returns the collection of kind in ws. schemaVersion is
@@ -139,6 +140,19 @@ func (c *Collection[T, P]) decode(rec Record) (P, error) {
 		return nil, E("decode", c.kind, rec.ID, fmt.Errorf("stored document is corrupt: %w", err))
 	}
 	h := p.Header()
+	if max(h.SchemaVersion, 1) < c.schemaVersion {
+		// An older shape: upgrade the document, then decode it afresh.
+		data, err := c.upgrade(rec.Data, h.SchemaVersion)
+		if err != nil {
+			return nil, E("decode", c.kind, rec.ID, err)
+		}
+		var v T
+		p = P(&v)
+		if err := json.Unmarshal(data, p); err != nil {
+			return nil, E("decode", c.kind, rec.ID, fmt.Errorf("migrated document does not decode: %w", err))
+		}
+		h = p.Header()
+	}
 	h.Kind, h.ID, h.Version = rec.Kind, rec.ID, rec.Version
 	return p, nil
 }

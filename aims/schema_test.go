@@ -26,7 +26,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	}
 	// A newer build rewrites the record with schema version 2 and a new
 	// field, through the kernel so that its journal stays consistent.
-	newer := aims.NewCollection[aims.AISystem](ws, aims.KindAISystem, 2)
+	newer := aims.NewCollection[aims.AISystem](ws, aims.KindAISystem, 2).Migrations(aims.Migration{From: 1, Note: "a new optional field"})
 	cur, err := newer.Get(ctx, "m")
 	if err != nil {
 		t.Fatal(err)
