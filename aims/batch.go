@@ -103,6 +103,21 @@ func (b *Bulk) Flush(ctx context.Context) error {
 	return b.commit(ctx, true)
 }
 
+// Discard takes back the changes staged and not yet committed (their
+// records get their headers back, latest first) and ends the Bulk; the
+// chunks committed before stay. Callers that stop on a [Bulk.Stage]
+// error call it so that the records of the unfinished chunk are left as
+// they were passed.
+func (b *Bulk) Discard() {
+	if !b.tx.done {
+		b.tx.truncate(0)
+		b.tx.done = true
+	}
+	if b.err == nil {
+		b.err = errors.New("aims: Bulk discarded")
+	}
+}
+
 func (b *Bulk) commit(ctx context.Context, last bool) error {
 	n := b.tx.Len()
 	if err := b.tx.Commit(ctx); err != nil {
@@ -154,6 +169,7 @@ func CreateMany[T any, P Doc[T]](ctx context.Context, c *Collection[T, P], actor
 	}
 	for i, v := range vs {
 		if err := b.Stage(ctx, func(tx *Tx) error { return CreateIn(ctx, tx, c, actor, v) }); err != nil {
+			b.Discard()
 			return b.Committed(), fmt.Errorf("records[%d]: %w", i, err)
 		}
 	}

@@ -186,3 +186,60 @@ func TestBulkAuthorizesEveryActor(t *testing.T) {
 		t.Errorf("CreateMany by the AIMS manager = %d, %v", n, err)
 	}
 }
+
+// TestCreateManyStopsAtRefusal: a record refused while staging (here by
+// the collection's guard, which the checks before the first write do not
+// ask) stops the import: the chunks committed stay, the records staged
+// since get their headers back, and nothing after is written.
+func TestCreateManyStopsAtRefusal(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := memstore.New()
+	ws, err := aims.NewWorkspace(s, "t", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guarded := storetest.Notes(ws).Guard(func(_ context.Context, _, id string) error {
+		if id == "n-07" {
+			return fmt.Errorf("%w: n-07 is locked", aims.ErrForbidden)
+		}
+		return nil
+	})
+	notes := make([]*storetest.Note, 10)
+	for i := range notes {
+		notes[i] = &storetest.Note{Meta: aims.Meta{ID: fmt.Sprintf("n-%02d", i)}, Title: "t"}
+	}
+	n, err := aims.CreateMany(ctx, guarded, "ana", notes, &aims.BulkOptions{Chunk: 5})
+	if !errors.Is(err, aims.ErrForbidden) || n != 5 || !strings.Contains(err.Error(), "records[7]") {
+		t.Fatalf("CreateMany = %d, %v; want 5 and ErrForbidden at records[7]", n, err)
+	}
+	for i, nt := range notes {
+		want := int64(0)
+		if i < 5 {
+			want = 1
+		}
+		if nt.Version != want {
+			t.Errorf("notes[%d].Version = %d, want %d", i, nt.Version, want)
+		}
+	}
+	if rep, err := ws.Verify(ctx); err != nil || rep.Records != 5 {
+		t.Errorf("Verify = %+v, %v; want the 5 committed records", rep, err)
+	}
+	b, err := ws.Bulk(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Stage(ctx, func(tx *aims.Tx) error { return aims.CreateIn(ctx, tx, storetest.Notes(ws), "ana", notes[9]) }); err != nil {
+		t.Fatal(err)
+	}
+	b.Discard()
+	if notes[9].Version != 0 || notes[9].CreatedBy != "" || b.Pending() != 0 {
+		t.Errorf("after Discard: version %d createdBy %q pending %d, want the record as passed", notes[9].Version, notes[9].CreatedBy, b.Pending())
+	}
+	if err := b.Flush(ctx); err == nil {
+		t.Error("Flush after Discard succeeded")
+	}
+	if rep, err := ws.Verify(ctx); err != nil || rep.Records != 5 {
+		t.Errorf("Verify after Discard = %+v, %v; want 5 records", rep, err)
+	}
+}

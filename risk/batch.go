@@ -73,6 +73,7 @@ func (r *Register) Import(ctx context.Context, actor string, items []Import, opt
 			return nil
 		})
 		if err != nil {
+			b.Discard()
 			giveBack()
 			return b.Committed(), fmt.Errorf("risks[%d]: %w", i, err)
 		}
