@@ -134,6 +134,9 @@ func humanize(err error) string {
 			cause = ": " + ae.Err.Error()
 		}
 		human = fmt.Sprintf("cannot %s %s%s", verb, subject, cause)
+		if verb == "read" && errors.Is(ae.Err, aims.ErrNotFound) && ae.ID != "" {
+			human = fmt.Sprintf("there is no %s %s in this workspace (not found)", noun, ae.ID)
+		}
 	}
 	if ae.Kind != "" && ae.ID != "" {
 		human = strings.ReplaceAll(human, ae.Kind+"/"+ae.ID, strings.TrimPrefix(subject, "the "))

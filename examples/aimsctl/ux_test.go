@@ -113,6 +113,8 @@ func TestErrorsReadAsAPersonExpects(t *testing.T) {
 			[]string{"cannot create the measurement", "must be a finite number"}},
 		{"not a workspace", []string{"system", "list", "--db", empty},
 			[]string{"run 'aimsctl init' with the same --db"}},
+		{"a record that does not exist", []string{"nc", "show", "nc-nope", "--db", db},
+			[]string{"there is no nonconformity nc-nope in this workspace"}},
 		{"a bad value", []string{"metric", "record", "approval-gap", "--value", "1e400", "--evidence", "x", "--db", db, "--as", "erin"},
 			[]string{"aimsctl metric record: --value:"}},
 	} {
