@@ -1,14 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,8 +20,7 @@ import (
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/aims/sqlstore"
 	"github.com/aimsgo/iso42001/audit"
-	"github.com/aimsgo/iso42001/controls"
-	"github.com/aimsgo/iso42001/impact"
+	"github.com/aimsgo/iso42001/examples/manifests"
 	"github.com/aimsgo/iso42001/risk"
 	"github.com/aimsgo/iso42001/soa"
 )
@@ -119,6 +119,15 @@ func (c *demoClock) advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// until moves the clock on to t, if it is not there yet.
+func (c *demoClock) until(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.now.Before(t) {
+		c.now = t
+	}
+}
+
 // days moves the clock on by n days.
 func (c *demoClock) days(n int) {
 	c.mu.Lock()
@@ -162,6 +171,9 @@ type demo struct {
 	ws  *workspace
 	clk *demoClock
 	nc  string // the nonconformity the audit opens
+	// shift moves the manifest's dates by the distance from demoStart to
+	// the run's start (AIMSCTL_NOW), so that the story keeps its shape.
+	shift time.Duration
 }
 
 // say prints one line of narrative.
@@ -180,7 +192,7 @@ func (d *demo) step(name string, fn func() error) error {
 // it on between steps. It stops at the first failing step, with an error
 // naming it.
 func runDemo(ctx context.Context, w io.Writer, ws *workspace, clk *demoClock) error {
-	d := &demo{w: w, ws: ws, clk: clk}
+	d := &demo{w: w, ws: ws, clk: clk, shift: clk.Now().Sub(demoStart)}
 	d.say("Northwind Lending provides a credit-scoring model and deploys an LLM assistant for its")
 	d.say("customer service. This demo takes it through one ISO/IEC 42001 Plan-Do-Check-Act cycle.")
 	for _, s := range []struct {
@@ -273,287 +285,247 @@ func (d *demo) start(ctx context.Context) error {
 	})
 }
 
-// demoDoc returns a short demo document of type typ for clauses.
-func demoDoc(number, title string, typ aims.DocType, clauses ...string) *aims.DocumentedInfo {
-	return &aims.DocumentedInfo{Number: number, Title: title, Type: typ, Clauses: clauses,
-		Text: "Northwind Lending " + strings.ToLower(title) + "."}
+// The parts of the manifest each phase applies, like a targeted plan:
+// Plan applies what an organisation sets in Plan; Check the measurements
+// and internal audits; Act the management review. Each part keeps the
+// sections its records refer to (roles, systems, objectives, metrics, audit
+// programmes, all unchanged by then) and leaves out the rest, which the
+// demo's Do phase has moved on from what Plan declared: a risk whose
+// treatment was carried out and accepted is no longer the plan's risk.
+func planPart(m *iso42001.Manifest) { m.Measurements, m.Audits, m.Reviews = nil, nil, nil }
+
+func checkPart(m *iso42001.Manifest) {
+	recordsOnly(m)
+	m.Reviews = nil
 }
 
-// approveDoc has alice write and submit doc and bob approve it.
-func (d *demo) approveDoc(ctx context.Context, doc *aims.DocumentedInfo) (*aims.DocumentedInfo, error) {
-	ds := d.ws.AIMS.Documents()
-	if err := ds.Create(ctx, demoAlice, doc); err != nil {
-		return nil, err
-	}
-	if _, err := ds.Submit(ctx, demoAlice, doc.ID); err != nil {
-		return nil, err
-	}
-	return ds.Approve(ctx, demoBob, doc.ID)
+func actPart(m *iso42001.Manifest) {
+	recordsOnly(m)
+	m.Measurements, m.Audits = nil, nil
 }
 
-// plan sets context, leadership and planning (clauses 4-7, 6.1.4, the
-// SoA) and passes plan->do.
+// recordsOnly keeps the records of what happened and what they refer to.
+func recordsOnly(m *iso42001.Manifest) {
+	m.ContextIssues, m.InterestedParties, m.Scope, m.Documents = nil, nil, nil, nil
+	m.RiskCriteria, m.Risks, m.SoA, m.ImpactAssessments = nil, nil, nil, nil
+}
+
+// manifest returns the embedded northwind.yaml, its dates moved by the
+// run's shift, cut by part.
+func (d *demo) manifest(part func(*iso42001.Manifest)) (*iso42001.Manifest, error) {
+	m, err := iso42001.DecodeManifest(manifests.NorthwindName, manifests.Northwind())
+	if err != nil {
+		return nil, err
+	}
+	if d.shift != 0 {
+		if m, err = shiftDates(m, d.shift); err != nil {
+			return nil, err
+		}
+	}
+	part(m)
+	return m, nil
+}
+
+// shiftDates returns m with every date moved by shift: the manifest's
+// JSON with each RFC 3339 time moved, read back.
+func shiftDates(m *iso42001.Manifest, shift time.Duration) (*iso42001.Manifest, error) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, x := range t {
+				t[k] = walk(x)
+			}
+		case []any:
+			for i, x := range t {
+				t[i] = walk(x)
+			}
+		case string:
+			if at, err := time.Parse(time.RFC3339, t); err == nil && len(t) >= len("2006-01-02T15:04:05Z") {
+				return at.Add(shift).UTC().Format(time.RFC3339)
+			}
+		}
+		return v
+	}
+	if b, err = json.Marshal(walk(v)); err != nil {
+		return nil, err
+	}
+	out := &iso42001.Manifest{}
+	if err := json.Unmarshal(b, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// latest returns the latest of the dates of m's records of what happened
+// (measurements, audits, reviews): the clock must have reached it before
+// they are recorded.
+func latest(m *iso42001.Manifest) time.Time {
+	var t time.Time
+	later := func(x time.Time) {
+		if x.After(t) {
+			t = x
+		}
+	}
+	for _, v := range m.Measurements {
+		later(v.At)
+	}
+	for _, a := range m.Audits {
+		later(a.Completed)
+	}
+	for _, r := range m.Reviews {
+		later(r.Held)
+	}
+	return t
+}
+
+// apply applies part of the manifest as alice, the AIMS manager, once
+// the clock has reached the records' dates, and prints the plan's
+// summary.
+func (d *demo) apply(ctx context.Context, part func(*iso42001.Manifest)) (*iso42001.Plan, error) {
+	m, err := d.manifest(part)
+	if err != nil {
+		return nil, err
+	}
+	d.clk.until(latest(m).Add(time.Hour))
+	p, err := d.ws.AIMS.Apply(ctx, demoAlice, m, nil)
+	if err != nil {
+		return nil, err
+	}
+	byKind := map[string]int{}
+	var kinds []string
+	for _, c := range p.Changes {
+		if c.Action == iso42001.ActionUnchanged {
+			continue
+		}
+		if byKind[c.Kind] == 0 {
+			kinds = append(kinds, c.Kind)
+		}
+		byKind[c.Kind]++
+	}
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%d %s", byKind[k], k)
+	}
+	d.say("apply -f %s as alice: %s.", manifests.NorthwindName, p.Summary())
+	d.say("         Carried out through the services, each step as the actor the manifest names: %s.", strings.Join(parts, ", "))
+	return p, nil
+}
+
+// plan applies what Northwind sets in Plan (clauses 4-7, 6.1.4, the SoA)
+// from its manifest, tells what it holds, and passes plan->do.
 func (d *demo) plan(ctx context.Context) error {
 	ws := d.ws.Workspace
 	d.clk.advance(time.Hour)
 	d.phase("Plan")
-	if err := d.step("plan: roles", func() error {
-		cast := []struct {
-			who   string
-			roles []aims.Role
-		}{
-			{demoAlice, []aims.Role{aims.RoleAIMSManager, aims.RoleDocumentController}},
-			{demoBob, []aims.Role{aims.RoleTopManagement, aims.RoleApprover}},
-			{demoCarol, []aims.Role{aims.RoleInternalAuditor, aims.RoleAuditManager}},
-			{demoDave, []aims.Role{aims.RoleRiskManager}},
-			{demoErin, []aims.Role{"ml-engineer"}},
-			{demoFrank, []aims.Role{aims.RoleInternalAuditor}},
-		}
-		var parts []string
-		for _, c := range cast {
-			if err := aims.RoleAssignments(ws).Create(ctx, demoAlice, &aims.RoleAssignment{Meta: aims.Meta{ID: c.who}, Roles: c.roles}); err != nil {
-				return err
-			}
-			rs := make([]string, len(c.roles))
-			for i, r := range c.roles {
-				rs[i] = string(r)
-			}
-			parts = append(parts, c.who+" ("+strings.Join(rs, ", ")+")")
-		}
-		d.say("5.3      Roles assigned: %s.", strings.Join(parts, "; "))
-		return nil
+	if err := d.step("plan: apply the manifest", func() error {
+		_, err := d.apply(ctx, planPart)
+		return err
 	}); err != nil {
 		return err
 	}
-	if err := d.step("plan: context", func() error {
-		org := &aims.Organisation{Meta: aims.Meta{ID: aims.OrganisationID}, Name: "Northwind Lending",
-			AIMSName: "Northwind AIMS", Description: "Consumer credit provider", Sectors: []string{"finance"},
-			Roles: []aims.AIRole{aims.AIRoleProvider, aims.AIRoleUser}}
-		if err := aims.Organisations(ws).Create(ctx, demoAlice, org); err != nil {
-			return err
-		}
-		credit := &aims.AISystem{Meta: aims.Meta{ID: "credit-model"}, Name: "Credit scoring model",
-			Purpose: "Score the creditworthiness of consumer loan applicants", Roles: []aims.AIRole{aims.AIRoleProvider},
-			Owner: demoDave, ModelVersion: "v3", Stage: aims.StageOperationMonitoring,
-			DataSources:       []aims.DataSource{{Name: "loan-history", Kind: aims.DataTraining, Provenance: "own loan book 2015-2025"}},
-			DeploymentContext: "Online loan applications; a credit officer reviews every decline", InScope: true}
-		assistant := &aims.AISystem{Meta: aims.Meta{ID: "support-assistant"}, Name: "Customer service assistant",
-			Purpose: "Answer customers' questions about their loans", Roles: []aims.AIRole{aims.AIRoleUser},
-			Owner: demoErin, ModelVersion: "vendor LLM 2025-11", Stage: aims.StageDeployment,
-			DeploymentContext: "Web chat; hands over to a person on request", InScope: true}
-		for _, s := range []*aims.AISystem{credit, assistant} {
-			if err := aims.AISystems(ws).Create(ctx, demoAlice, s); err != nil {
-				return err
-			}
-		}
-		scope := &aims.Scope{Meta: aims.Meta{ID: aims.ScopeID},
-			Statement:  "The development and operation of AI for consumer lending and customer service at Northwind Lending.",
-			Inclusions: []string{"credit risk", "customer service", "ML engineering"},
-			AISystems:  []string{credit.ID, assistant.ID}}
-		if err := aims.Scopes(ws).Create(ctx, demoAlice, scope); err != nil {
-			return err
-		}
-		issues := []*aims.ContextIssue{
-			{Meta: aims.Meta{ID: "ctx-eu-ai-act"}, Title: "The EU AI Act makes credit scoring a high-risk use", Type: aims.IssueExternal, Category: aims.CategoryLegal},
-			{Meta: aims.Meta{ID: "ctx-ml-skills"}, Title: "A small ML team carries both AI systems", Type: aims.IssueInternal, Category: aims.CategoryOrganisational},
-		}
-		for _, c := range issues {
-			if err := aims.ContextIssues(ws).Create(ctx, demoAlice, c); err != nil {
-				return err
-			}
-		}
-		party := &aims.InterestedParty{Meta: aims.Meta{ID: "party-regulator"}, Name: "Financial supervisor", Category: aims.PartyRegulator,
-			Requirements: []aims.Requirement{{ID: "req-explain", Text: "Explain the main reasons for each credit decline", Source: aims.SourceRegulatory, Addressed: true}}}
-		if err := aims.InterestedParties(ws).Create(ctx, demoAlice, party); err != nil {
-			return err
-		}
-		d.say("4.1-4.3  Organisation %q recorded with %d context issues (internal and external) and interested party %s;",
-			org.Name, len(issues), party.ID)
-		d.say("         inventory: %s, %s; scope %s covers both.", credit.ID, assistant.ID, scope.ID)
-		return nil
-	}); err != nil {
-		return err
-	}
-	if err := d.step("plan: AI policy", func() error {
-		ds := aims.NewDocuments(ws)
-		pol := demoDoc("POL-AI", "AI policy", aims.DocPolicy, "5.2")
-		pol.AIPolicy = true
-		pol.Text = "Northwind Lending uses AI to serve customers fairly and transparently, within its risk appetite."
-		if err := ds.Create(ctx, demoAlice, pol); err != nil {
-			return err
-		}
-		if _, err := ds.Submit(ctx, demoAlice, pol.ID); err != nil {
-			return err
-		}
-		d.clk.advance(2 * time.Hour)
-		if _, err := ds.Approve(ctx, demoAlice, pol.ID); !errors.Is(err, aims.ErrForbidden) {
-			return fmt.Errorf("the author approving her own policy: got %v, want refusal", err)
-		}
-		if _, err := ds.Approve(ctx, demoBob, pol.ID); err != nil {
-			return err
-		}
-		p, err := ds.Publish(ctx, demoBob, pol.ID)
+	return d.step("plan: what the manifest set", func() error {
+		org, err := aims.Organisations(ws).Get(ctx, aims.OrganisationID)
 		if err != nil {
 			return err
 		}
-		d.say("5.2      AI policy %s written by alice, submitted; alice may not approve it herself, bob approves and publishes it (%s).", p.ID, p.State)
-		return nil
-	}); err != nil {
-		return err
-	}
-	if err := d.step("plan: objective", func() error {
-		obj := &aims.Objective{Meta: aims.Meta{ID: "obj-fair-credit"}, Title: "Fair credit decisions",
-			Statement:   "Approval rates may not differ by more than 5 points between protected groups.",
-			Measures:    []aims.Measure{{Metric: "approval-gap", Target: 5, Unit: "points", Direction: aims.AtMost}},
-			Responsible: demoDave, Due: d.clk.Now().AddDate(1, 0, 0),
-			Related: []controls.AIObjective{controls.AIObjectiveFairness}, AISystems: []string{"credit-model"}}
-		if err := aims.Objectives(ws).Create(ctx, demoAlice, obj); err != nil {
+		issues, err := aims.ContextIssues(ws).All(ctx, nil)
+		if err != nil {
 			return err
 		}
-		d.say("6.2      AI objective %s: approval gap at most 5 points, owned by dave.", obj.ID)
-		return nil
-	}); err != nil {
-		return err
-	}
-	var reg *risk.Register
-	if err := d.step("plan: risk assessment", func() error {
-		if err := risk.SaveCriteria(ctx, ws, demoAlice, risk.DefaultCriteria()); err != nil {
+		parties, err := aims.InterestedParties(ws).All(ctx, nil)
+		if err != nil {
 			return err
 		}
-		var err error
-		if reg, err = riskRegister(ctx, d.ws); err != nil {
+		scope, err := aims.Scopes(ws).Get(ctx, aims.ScopeID)
+		if err != nil {
 			return err
 		}
-		d.say("6.1.1    Risk criteria saved (the SDK's defaults: 5x5 matrix with an appetite).")
-		risks := []struct {
-			rk   *risk.Risk
-			a    risk.Assessment
-			note string
-			t    risk.Treatment
-		}{
-			{&risk.Risk{Meta: aims.Meta{ID: "R-1"}, Title: "Bias against protected groups in credit decisions",
-				Owner: demoDave, Systems: []string{"credit-model"},
-				Sources:      []controls.RiskSource{controls.SourceMachineLearning},
-				Objectives:   []controls.AIObjective{controls.AIObjectiveFairness},
-				Causes:       []string{"historical lending data encodes past discrimination"},
-				Consequences: []string{"unfair refusals of credit", "regulatory action"}},
-				risk.Assessment{Likelihood: 4, Consequence: 4}, "seen in back-testing",
-				risk.Treatment{Options: []risk.Option{risk.OptionChangeLikelihood},
-					Controls: []risk.ControlChoice{{ID: "A.7.4"}, {ID: "A.6.2.4"}, {ID: "A.5.4"}},
-					Actions:  []risk.Action{{ID: "act-1", Title: "Fairness tests in the release gate", Owner: demoErin, Due: d.clk.Now().AddDate(0, 1, 0)}}}},
-			{&risk.Risk{Meta: aims.Meta{ID: "R-2"}, Title: "Prompt injection makes the assistant disclose customer data",
-				Owner: demoErin, Systems: []string{"support-assistant"},
-				Sources:      []controls.RiskSource{controls.SourceMachineLearning},
-				Objectives:   []controls.AIObjective{controls.AIObjectivePrivacy},
-				Causes:       []string{"untrusted text reaches the model's instructions"},
-				Consequences: []string{"disclosure of personal data"}},
-				risk.Assessment{Likelihood: 3, Consequence: 4}, "red-team exercise",
-				risk.Treatment{Options: []risk.Option{risk.OptionChangeLikelihood},
-					Controls: []risk.ControlChoice{{ID: "A.6.2.6"}, {ID: "A.8.2"}},
-					Actions:  []risk.Action{{ID: "act-2", Title: "Input filtering and output redaction", Owner: demoErin, Due: d.clk.Now().AddDate(0, 1, 0)}}}},
+		d.say("4.1-4.3  Organisation %q with %s and %s; scope covers %s.",
+			org.Name, demoPlural(len(issues), "context issue"), demoPlural(len(parties), "interested party"), strings.Join(scope.AISystems, ", "))
+		roles, err := aims.RoleAssignments(ws).All(ctx, nil)
+		if err != nil {
+			return err
 		}
-		for _, r := range risks {
-			if err := reg.Add(ctx, r.rk.Owner, r.rk); err != nil {
-				return err
+		var rs []string
+		for _, r := range roles {
+			names := make([]string, len(r.Roles))
+			for i, x := range r.Roles {
+				names[i] = string(x)
 			}
-			rk, err := reg.Assess(ctx, r.rk.Owner, r.rk.ID, risk.StageInherent, r.a, r.note)
-			if err != nil {
-				return err
+			rs = append(rs, r.ID+" ("+strings.Join(names, ", ")+")")
+		}
+		d.say("5.3      Roles: %s.", strings.Join(rs, "; "))
+		docs, err := d.ws.AIMS.Documents().Collection().All(ctx, nil)
+		if err != nil {
+			return err
+		}
+		var approved []string
+		for _, doc := range docs {
+			if doc.AIPolicy {
+				d.say("5.2      AI policy %s written by %s, approved and published by %s (%s): the author never approves her own.", doc.ID, doc.Author, doc.Approver, doc.State)
+				continue
 			}
-			for _, ev := range []risk.Event{risk.EventAnalyse, risk.EventEvaluate} {
-				if _, err := reg.Fire(ctx, r.rk.Owner, rk.ID, ev, nil); err != nil {
-					return err
+			approved = append(approved, doc.ID)
+		}
+		d.say("7.5      Documented information approved by bob: %s.", strings.Join(approved, ", "))
+		objs, err := aims.Objectives(ws).All(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for _, o := range objs {
+			d.say("6.2      AI objective %s (%s), owned by %s.", o.ID, o.Title, o.Responsible)
+		}
+		reg, err := riskRegister(ctx, d.ws)
+		if err != nil {
+			return err
+		}
+		all, err := reg.All(ctx, risk.Filter{})
+		if err != nil {
+			return err
+		}
+		for _, rk := range all {
+			var ids []string
+			if rk.Treatment != nil {
+				for _, c := range rk.Treatment.Controls {
+					ids = append(ids, c.ID)
 				}
 			}
-			rk, err = reg.Treat(ctx, r.rk.Owner, rk.ID, r.t)
+			d.say("6.1.2-3  Risk %s %q, owned by %s: %s; treated with %s.", rk.ID, rk.Title, rk.Owner, rk.Inherent.Score.Explain(), strings.Join(ids, ", "))
+		}
+		imp, err := impactService(ctx, d.ws)
+		if err != nil {
+			return err
+		}
+		for a, err := range imp.List(ctx, "") {
 			if err != nil {
 				return err
 			}
-			ids := make([]string, len(rk.Treatment.Controls))
-			for i, c := range rk.Treatment.Controls {
-				ids[i] = c.ID
+			tier := "not screened"
+			if a.Screening != nil {
+				tier = string(a.Screening.Tier)
 			}
-			d.say("6.1.2-3  Risk %s %q: %s; treated with %s.", rk.ID, rk.Title, rk.Inherent.Score.Explain(), strings.Join(ids, ", "))
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	if err := d.step("plan: impact assessment", func() error {
-		return d.impact(ctx, reg)
-	}); err != nil {
-		return err
-	}
-	if err := d.step("plan: procedures", func() error {
-		docs := []*aims.DocumentedInfo{
-			demoDoc("PRO-RA", "AI risk assessment process", aims.DocProcedure, "6.1.2", "8.2"),
-			demoDoc("PRO-RT", "AI risk treatment process", aims.DocProcedure, "6.1.3", "8.3"),
-			demoDoc("PRO-IA", "AI system impact assessment process", aims.DocProcedure, "6.1.4", "8.4"),
-			demoDoc("PLN-RES", "Resource plan of the AIMS", aims.DocPlan, "7.1"),
-			demoDoc("REC-COMP", "Training records of the AI team", aims.DocRecord, "7.2"),
-			demoDoc("REC-AWARE", "Awareness briefing attendance on the AI policy", aims.DocRecord, "7.3"),
-			demoDoc("PLN-COMM", "Communication plan of the AIMS", aims.DocPlan, "7.4"),
-			demoDoc("PLN-OPS", "Operational plan for AI releases", aims.DocPlan, "8.1"),
-		}
-		var ids []string
-		for _, doc := range docs {
-			if _, err := d.approveDoc(ctx, doc); err != nil {
-				return err
+			outcome := ""
+			if a.Result != nil {
+				outcome = string(a.Result.Outcome)
 			}
-			ids = append(ids, doc.ID)
+			d.say("6.1.4    Impact assessment %s of %s by %s: outcome %s, EU AI Act tier %s; approved by %s.", a.ID, a.System, a.CreatedBy, outcome, tier, a.ApprovedBy)
 		}
-		d.say("7.5      Documented information approved by bob: %s.", strings.Join(ids, ", "))
-		return nil
-	}); err != nil {
-		return err
-	}
-	if err := d.step("plan: statement of applicability", func() error {
 		svc, err := soaService(ctx, d.ws)
 		if err != nil {
 			return err
 		}
-		if _, err := svc.Decide(ctx, demoAlice, soa.Decision{Control: "A.10.4", Choice: soa.Exclude,
-			Reason: "Northwind supplies no AI system to customers as a product"}); err != nil {
-			return err
-		}
-		doc, err := svc.Draft(ctx, demoAlice)
-		if err != nil {
-			return err
-		}
-		c := doc.Counts()
-		_, err = svc.Submit(ctx, demoAlice, doc.Number)
-		if !errors.Is(err, aims.ErrTransitionDenied) {
-			return fmt.Errorf("submitting an SoA with %d undecided controls: got %v, want refusal", c.Undecided, err)
-		}
-		d.say("6.1.3    SoA draft %d: %d controls required by risk treatments, impact mitigations and screening duties, %d excluded,",
-			doc.Number, c.Applicable, c.Excluded)
-		d.say("         %d undecided: submitting it is refused until a person decides each.", c.Undecided)
-		n := 0
-		for _, e := range doc.Entries {
-			if !e.Undecided {
-				continue
-			}
-			reason := demoSoAReasons[strings.Join(strings.Split(e.Control, ".")[:2], ".")]
-			if len(e.Proposals) > 0 {
-				reason = "already operated: " + e.Proposals[0].Evidence
-			}
-			if _, err := svc.Decide(ctx, demoAlice, soa.Decision{Control: e.Control, Choice: soa.Include, Reason: reason}); err != nil {
-				return err
-			}
-			n++
-		}
-		d.say("         alice includes the %d undecided controls, each with her reason (those already operated cite their records).", n)
-		if doc, err = svc.Draft(ctx, demoAlice); err != nil {
-			return err
-		}
-		if _, err := svc.Submit(ctx, demoAlice, doc.Number); err != nil {
-			return err
-		}
-		d.clk.advance(time.Hour)
-		if _, err := svc.Approve(ctx, demoAlice, doc.Number); !errors.Is(err, aims.ErrForbidden) {
-			return fmt.Errorf("the author approving her own SoA: got %v, want refusal", err)
-		}
-		doc, err = svc.Approve(ctx, demoBob, doc.Number)
+		doc, err := svc.Approved(ctx)
 		if err != nil {
 			return err
 		}
@@ -563,243 +535,19 @@ func (d *demo) plan(ctx context.Context) error {
 				applicable++
 			}
 		}
-		d.say("6.1.3    SoA version %d drafted by alice (%d of %d Annex A controls applicable), approved by bob.",
-			doc.Number, applicable, len(doc.Entries))
-		return nil
-	}); err != nil {
-		return err
-	}
-	return d.step("plan: pass the gate", func() error { return d.advance(ctx) })
+		d.say("6.1.3    SoA version %d drafted by %s (%d of %d Annex A controls applicable, each decided with its reason), approved by %s.",
+			doc.Number, doc.Author, applicable, len(doc.Entries), doc.ApprovedBy)
+		d.say("9.1      Metrics and 9.2.2 the audit programme are set too: every clause 4-10 and Annex A, yearly.")
+		return d.advance(ctx)
+	})
 }
 
-// demoAreas are the audit areas with their owners: every clause 4-10 and
-// every Annex A objective; clause 9 only when withNine.
-func demoAreas(withNine bool) []audit.Area {
-	owners := []struct{ id, owner string }{
-		{"4", demoAlice}, {"5", demoBob}, {"6", demoDave}, {"7", demoAlice}, {"8", demoDave}, {"9", demoCarol}, {"10", demoAlice},
-		{"A.2", demoAlice}, {"A.3", demoAlice}, {"A.4", demoErin}, {"A.5", demoDave}, {"A.6", demoErin},
-		{"A.7", demoErin}, {"A.8", demoDave}, {"A.9", demoDave}, {"A.10", demoAlice},
-	}
-	var out []audit.Area
-	for _, o := range owners {
-		if o.id == "9" && !withNine {
-			continue
-		}
-		out = append(out, audit.Area{ID: o.id, Owner: o.owner, RiskLevel: 3})
-	}
-	return out
-}
-
-// demoSoAReasons are alice's reasons for including the controls no
-// treatment or obligation requires, by Annex A objective.
-var demoSoAReasons = map[string]string{
-	"A.2":  "the AI policy and its alignment with other policies are Northwind's own",
-	"A.3":  "roles and the reporting of concerns cover both AI systems",
-	"A.4":  "the resources of both AI systems are documented and planned",
-	"A.5":  "impact assessments are part of every release of the credit model",
-	"A.6":  "Northwind develops, verifies and operates the credit model itself",
-	"A.7":  "the credit model is trained on Northwind's own loan data",
-	"A.8":  "applicants, customers and the supervisor need information about the AI",
-	"A.9":  "credit officers use the scores and customers use the assistant",
-	"A.10": "a vendor supplies the assistant's model; suppliers are in scope",
-}
-
-// impact assesses both in-scope systems (6.1.4, 8.4): the credit model in
-// full, with its EU AI Act screening; the assistant more briefly.
-func (d *demo) impact(ctx context.Context, reg *risk.Register) error {
-	imp, err := impactService(ctx, d.ws)
-	if err != nil {
-		return err
-	}
-	a, err := imp.New(ctx, demoDave, "credit-model")
-	if err != nil {
-		return err
-	}
-	if a, err = imp.Answer(ctx, demoDave, a.ID, demoCreditAnswers()); err != nil {
-		return err
-	}
-	screen, err := imp.Screen(ctx, demoDave, "credit-model", demoMerge(demoScreening("provider"), impact.Answers{
-		"annex-iii": impact.ListValue("5b"), "derogation": impact.ListValue("none"), "profiling": impact.BoolValue(true)}))
-	if err != nil {
-		return err
-	}
-	if a, err = imp.Get(ctx, a.ID); err != nil {
-		return err
-	}
-	a.Misuse = []string{"Employment screening with the credit score"}
-	a.Stakeholders = []impact.Stakeholder{
-		{Name: "loan applicants", Kind: impact.AffectedSubjects, Vulnerable: true, Note: "includes people in financial hardship"},
-		{Name: "credit officers", Kind: impact.AffectedUsers},
-	}
-	a.Impacts = []impact.Impact{
-		{ID: "I1", Title: "Unfair declines for protected groups", Effect: impact.Harm, Dimension: impact.DimensionFairness,
-			Description: "Historic lending bias reproduced in scores declines some groups more often.",
-			Affected:    []string{"loan applicants"},
-			Levels:      impact.Levels{Severity: 4, Likelihood: 4, Scale: 4, Reversibility: 3},
-			Sources:     []controls.RiskSource{controls.SourceMachineLearning},
-			Mitigations: []impact.Mitigation{{Description: "Bias testing per release and data quality checks", Controls: []string{"A.7.4", "A.6.2.4"}}},
-			Residual:    impact.Levels{Severity: 3, Likelihood: 2, Scale: 3, Reversibility: 2}},
-		{ID: "I2", Title: "Faster decisions", Effect: impact.Benefit, Dimension: impact.DimensionEconomic, Affected: []string{"loan applicants"}},
-	}
-	a.Consulted = []impact.Consultation{{Party: "Consumer association", Date: d.clk.Now(), Summary: "Asked for reasons on declines"}}
-	a.Decision = &impact.Decision{Verdict: impact.ProceedWithConditions, Rationale: "Benefits outweigh the residual harm once bias testing runs.",
-		Conditions: []string{"bias test passes before each release"}}
-	if a, err = imp.Update(ctx, demoDave, a); err != nil {
-		return err
-	}
-	if _, err := imp.Submit(ctx, demoDave, a.ID); err != nil {
-		return err
-	}
-	links, err := imp.Link(ctx, demoDave, a.ID)
-	if err != nil {
-		return err
-	}
-	d.clk.advance(time.Hour)
-	if a, err = imp.Approve(ctx, demoBob, a.ID); err != nil {
-		return err
-	}
-	d.say("6.1.4    Impact assessment %s of credit-model: outcome %s, EU AI Act tier %s; harm I1 linked to new risk %s; approved by bob.",
-		a.ID, a.Result.Outcome, screen.Tier, links[0].Risk)
-	// The harm above the threshold became a risk of its own: treat it.
-	rk := links[0].Risk
-	if r, err := reg.Get(ctx, rk); err != nil {
-		return err
-	} else if risk.State(r.State) != risk.StateTreatmentPlanned {
-		analysis := func(r *risk.Risk) error {
-			r.Causes = []string{"historic lending bias in the training data"}
-			r.Consequences = []string{"unfair declines for protected groups"}
-			return nil
-		}
-		if _, err := reg.Fire(ctx, demoDave, rk, risk.EventAnalyse, analysis); err != nil {
-			return err
-		}
-		if _, err := reg.Fire(ctx, demoDave, rk, risk.EventEvaluate, nil); err != nil {
-			return err
-		}
-	}
-	if _, err := reg.Treat(ctx, demoDave, rk, risk.Treatment{Options: []risk.Option{risk.OptionChangeLikelihood},
-		Controls: []risk.ControlChoice{{ID: "A.7.4"}, {ID: "A.6.2.4"}},
-		Actions:  []risk.Action{{ID: "act-3", Title: "Bias test in every release", Owner: demoErin, Due: d.clk.Now().AddDate(0, 1, 0)}}}); err != nil {
-		return err
-	}
-	d.say("6.1.3    Risk %s treated with A.7.4, A.6.2.4.", rk)
-
-	b, err := imp.New(ctx, demoErin, "support-assistant")
-	if err != nil {
-		return err
-	}
-	if _, err = imp.Answer(ctx, demoErin, b.ID, demoAssistantAnswers()); err != nil {
-		return err
-	}
-	screenB, err := imp.Screen(ctx, demoErin, "support-assistant", demoMerge(demoScreening("deployer"), impact.Answers{
-		"public-service": impact.BoolValue(false), "interacts-with-people": impact.BoolValue(true), "interaction-obvious": impact.BoolValue(false)}))
-	if err != nil {
-		return err
-	}
-	if b, err = imp.Get(ctx, b.ID); err != nil {
-		return err
-	}
-	b.Stakeholders = []impact.Stakeholder{{Name: "customers", Kind: impact.AffectedUsers}}
-	b.Impacts = []impact.Impact{
-		{ID: "I1", Title: "Wrong answers about loan terms", Effect: impact.Harm, Dimension: impact.DimensionEconomic,
-			Affected: []string{"customers"},
-			Levels:   impact.Levels{Severity: 1, Likelihood: 2, Scale: 1, Reversibility: 1},
-			Mitigations: []impact.Mitigation{{Description: "Answers cite the customer's contract; hand-over to a person",
-				Controls: []string{"A.8.2"}}}},
-	}
-	b.Decision = &impact.Decision{Verdict: impact.Proceed, Rationale: "Low harm, reversible, a person is one click away."}
-	if b, err = imp.Update(ctx, demoErin, b); err != nil {
-		return err
-	}
-	if _, err := imp.Submit(ctx, demoErin, b.ID); err != nil {
-		return err
-	}
-	if b, err = imp.Approve(ctx, demoBob, b.ID); err != nil {
-		return err
-	}
-	d.say("6.1.4    Impact assessment %s of support-assistant: outcome %s, EU AI Act tier %s; approved by bob.",
-		b.ID, b.Result.Outcome, screenB.Tier)
-	return nil
-}
-
-// demoCreditAnswers answers the built-in baseline questionnaire for the
-// credit model.
-func demoCreditAnswers() impact.Answers {
-	return impact.Answers{
-		"intended-uses":         impact.TextValue("Score consumer loan applicants' creditworthiness"),
-		"foreseeable-misuse":    impact.TextValue("Using the score for employment screening"),
-		"deployment-context":    impact.TextValue("Online loan applications; officers review declines"),
-		"automation":            impact.TextValue("human-on-the-loop"),
-		"significant-decisions": impact.BoolValue(true),
-		"affected":              impact.ListValue("subjects", "users"),
-		"vulnerable":            impact.BoolValue(true),
-		"vulnerable-groups":     impact.ListValue("precarious"),
-		"scale":                 impact.TextValue("population"),
-		"dimensions":            impact.ListValue("fairness", "economic", "privacy"),
-		"personal-data":         impact.BoolValue(true),
-		"special-category-data": impact.BoolValue(false),
-		"reversibility":         impact.TextValue("with-effort"),
-		"contestable":           impact.BoolValue(true),
-		"consulted":             impact.BoolValue(true),
-		"consulted-whom":        impact.TextValue("Consumer association; they asked for reasons on declines"),
-	}
-}
-
-// demoAssistantAnswers answers the baseline questionnaire for the assistant.
-func demoAssistantAnswers() impact.Answers {
-	a := demoCreditAnswers()
-	a["intended-uses"] = impact.TextValue("Answer customers' questions about their loans")
-	a["foreseeable-misuse"] = impact.TextValue("Asking it for financial advice")
-	a["deployment-context"] = impact.TextValue("Web chat with hand-over to a person")
-	a["significant-decisions"] = impact.BoolValue(false)
-	a["affected"] = impact.ListValue("users")
-	a["vulnerable"] = impact.BoolValue(false)
-	delete(a, "vulnerable-groups")
-	a["dimensions"] = impact.ListValue("economic", "privacy")
-	a["reversibility"] = impact.TextValue("easily")
-	a["consulted"] = impact.BoolValue(false)
-	delete(a, "consulted-whom")
-	return a
-}
-
-// demoScreening answers every EU AI Act screening question "no" for
-// an organisation in role.
-func demoScreening(role string) impact.Answers {
-	a := impact.Answers{"role": impact.ListValue(role), "annex-iii": impact.ListValue("none")}
-	for _, q := range []string{"manipulation", "exploits-vulnerabilities", "social-scoring", "crime-prediction",
-		"face-scraping", "emotion-recognition", "sensitive-categorisation", "realtime-rbi", "annex-i-product",
-		"interacts-with-people", "generates-synthetic-content", "biometric-categorisation", "deep-fake",
-		"public-interest-text", "gpai-model"} {
-		a[q] = impact.BoolValue(false)
-	}
-	return a
-}
-
-// demoMerge returns a copy of a with the answers of b set over it.
-func demoMerge(a, b impact.Answers) impact.Answers {
-	out := maps.Clone(a)
-	maps.Copy(out, b)
-	return out
-}
-
-// do defines monitoring, implements the applicable controls and sets the
-// audit programme, then passes do->check.
+// do implements the applicable controls and carries out the risk
+// treatments, which a manifest does not declare (it says what should be;
+// this is what people did), then passes do->check.
 func (d *demo) do(ctx context.Context) error {
-	ws := d.ws.Workspace
 	d.clk.days(14)
 	d.phase("Do")
-	if err := d.step("do: monitoring", func() error {
-		m := &audit.Metric{Meta: aims.Meta{ID: "approval-gap"}, Title: "Approval-rate gap between protected groups",
-			Objective: "obj-fair-credit", Measure: "approval-gap", Method: "monthly fairness report on decisions",
-			FrequencyDays: 30, Target: 5, Direction: aims.AtMost, Unit: "points", MeasuredBy: demoErin, EvaluatedBy: demoDave}
-		if err := audit.NewMetrics(ws).Add(ctx, demoAlice, m); err != nil {
-			return err
-		}
-		d.say("9.1      Metric %s defined for objective %s: measured monthly by erin, evaluated by dave.", m.ID, m.Objective)
-		return nil
-	}); err != nil {
-		return err
-	}
 	if err := d.step("do: controls", func() error {
 		svc, err := soaService(ctx, d.ws)
 		if err != nil {
@@ -809,7 +557,7 @@ func (d *demo) do(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		var ids []string
+		n := 0
 		for _, e := range appr.Entries {
 			if !e.Applicable {
 				continue
@@ -821,13 +569,13 @@ func (d *demo) do(ctx context.Context) error {
 				Evidence: []soa.Evidence{{URI: "evidence/" + c + ".pdf", SHA256: hex.EncodeToString(sum[:])}}}); err != nil {
 				return err
 			}
-			ids = append(ids, c)
+			n++
 		}
+		d.say("8.1      erin records the %d applicable controls implemented, each with its evidence.", n)
 		reg, err := riskRegister(ctx, d.ws)
 		if err != nil {
 			return err
 		}
-		d.say("8.1      Controls implemented with evidence: %s.", strings.Join(ids, ", "))
 		// 8.3: each treatment carried out, the residual risk assessed, and
 		// accepted by the risk's owner within the criteria's tolerance.
 		all, err := reg.All(ctx, risk.Filter{})
@@ -862,104 +610,55 @@ func (d *demo) do(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	if err := d.step("do: audit programme", func() error {
-		pr := &audit.Programme{Meta: aims.Meta{ID: "prog-2026"}, Title: "Internal audit programme 2026", FrequencyDays: 365,
-			Methods: []string{"document review", "interview", "sampling of records"}, Responsible: demoCarol,
-			Criteria: []string{"ISO/IEC 42001:2023", "AI policy"},
-			Areas:    demoAreas(true)}
-		if err := d.ws.AIMS.Programmes().Create(ctx, demoCarol, pr); err != nil {
-			return err
-		}
-		d.say("9.2.2    Audit programme %s set by carol: every clause 4-10 and Annex A, yearly; frank audits clause 9, which carol runs.", pr.ID)
-		return nil
-	}); err != nil {
-		return err
-	}
 	return d.step("do: pass the gate", func() error { return d.advance(ctx) })
 }
 
-// check measures and runs the internal audit, which raises a minor
-// nonconformity, then passes check->act.
+// check applies the measurements and internal audits the manifest
+// records, then passes check->act.
 func (d *demo) check(ctx context.Context) error {
 	ws := d.ws.Workspace
 	d.clk.days(30)
 	d.phase("Check")
-	if err := d.step("check: measurements", func() error {
-		ms := audit.NewMetrics(ws)
-		if err := ms.Record(ctx, demoErin, &audit.Measurement{Metric: "approval-gap", Value: 3.2, Evidence: "fairness report January"}); err != nil {
+	if err := d.step("check: apply the measurements and audits", func() error {
+		if _, err := d.apply(ctx, checkPart); err != nil {
 			return err
 		}
-		st, err := ms.Status(ctx)
+		st, err := audit.NewMetrics(ws).Status(ctx)
 		if err != nil {
 			return err
 		}
-		met := "met"
-		if len(st) == 0 || !st[0].Met {
-			met = "not met"
-		}
-		d.say("9.1      Measured approval-gap = 3.2 points (target at most 5): %s.", met)
-		return nil
-	}); err != nil {
-		return err
-	}
-	var finding *audit.Finding
-	if err := d.step("check: internal audit", func() error {
-		as := d.ws.AIMS.Audits()
-		appr, err := d.ws.AIMS.SoA().Approved(ctx)
-		if err != nil {
-			return err
-		}
-		var applicable []string
-		for _, e := range appr.Entries {
-			if e.Applicable {
-				applicable = append(applicable, e.Control)
+		for _, s := range st {
+			if s.Last == nil {
+				continue
 			}
+			met := "not met"
+			if s.Met {
+				met = "met"
+			}
+			d.say("9.1      %s measured %g by %s (%s): %s.", s.Metric, s.Last.Value, s.Last.By, s.Last.Evidence, met)
 		}
-		// Carol audits everything but clause 9, which she runs herself;
-		// frank, an outsourced auditor, audits that.
-		audits := []audit.PlanInput{
-			{ID: "audit-2026-1", Programme: "prog-2026", Title: "The AIMS and its controls", Areas: demoAreas(false),
-				Criteria: []string{"ISO/IEC 42001:2023", "AI policy"}, Auditors: []string{demoCarol}, Lead: demoCarol,
-				Planned: d.clk.Now(), Applicable: applicable},
-			{ID: "audit-2026-2", Programme: "prog-2026", Title: "Performance evaluation", Areas: []audit.Area{{ID: "9", Owner: demoCarol, RiskLevel: 2}},
-				Criteria: []string{"ISO/IEC 42001:2023"}, Auditors: []string{demoFrank}, Lead: demoFrank,
-				Planned: d.clk.Now(), Applicable: applicable},
+		as := d.ws.AIMS.Audits()
+		audits, err := as.All(ctx)
+		if err != nil {
+			return err
 		}
-		for _, in := range audits {
-			lead := in.Lead
-			a, err := as.Plan(ctx, lead, in)
+		for _, a := range audits {
+			d.say("9.2      Audit %s led by %s, who owns none of its areas: %s, completed %s.",
+				a.ID, a.Lead, demoPlural(len(a.Checklist), "checklist item"), a.Completed.Format("2006-01-02"))
+			fs, err := as.FindingsOf(ctx, a.ID)
 			if err != nil {
 				return err
 			}
-			if _, err := as.Start(ctx, lead, a.ID); err != nil {
-				return err
-			}
-			d.say("9.2      Audit %s planned and started by %s, who owns none of its areas: %d checklist items.", a.ID, lead, len(a.Checklist))
-			d.clk.advance(4 * time.Hour)
-			for _, it := range a.Checklist {
-				res, note := audit.ResultConforms, ""
-				if it.Ref == "8.3" {
-					res, note = audit.ResultNonconforming, "treatment action of impact risk not tracked"
+			for _, f := range fs {
+				if f.Nonconformity != "" {
+					d.nc = f.Nonconformity
 				}
-				if _, err := as.RecordResult(ctx, lead, a.ID, it.Ref, res, []string{"records sampled for " + it.Ref}, note); err != nil {
-					return err
-				}
-			}
-			if a.ID == "audit-2026-1" {
-				finding = &audit.Finding{Type: audit.FindingMinor, Ref: "8.3",
-					Statement: "The treatment action of the impact-derived risk has no progress record",
-					Evidence:  []string{"risk register sampled on the audit date"}}
-				if err := as.AddFinding(ctx, lead, a.ID, finding); err != nil {
-					return err
-				}
-			}
-			if _, err := as.Complete(ctx, lead, a.ID, "The AIMS is effectively implemented."); err != nil {
-				return err
+				d.say("         finding %s (%s) against %s opened %s.", f.ID, f.Type, f.Ref, f.Nonconformity)
 			}
 		}
-		d.nc = finding.Nonconformity
-		d.say("9.2      Together the audits cover clauses 4-10 and all %d applicable controls; minor nonconformity %s against 8.3", len(applicable), finding.ID)
-		d.say("         opened %s (owner dave); both audits completed.", finding.Nonconformity)
+		if d.nc == "" {
+			return errors.New("the audits opened no nonconformity")
+		}
 		return nil
 	}); err != nil {
 		return err
@@ -967,8 +666,9 @@ func (d *demo) check(ctx context.Context) error {
 	return d.step("check: pass the gate", func() error { return d.advance(ctx) })
 }
 
-// act takes the nonconformity through corrective action and holds the
-// management review.
+// act takes the audit's nonconformity through corrective action, which a
+// manifest does not declare, and applies the management review the
+// manifest records.
 func (d *demo) act(ctx context.Context) error {
 	ws := d.ws.Workspace
 	d.clk.days(7)
@@ -976,19 +676,24 @@ func (d *demo) act(ctx context.Context) error {
 	if err := d.step("act: corrective action", func() error {
 		ncs := audit.NewNonconformities(ws)
 		id := d.nc
-		if _, err := ncs.Correct(ctx, demoDave, id, "progress record added for the impact-derived risk's action"); err != nil {
+		n, err := ncs.Get(ctx, id)
+		if err != nil {
 			return err
 		}
-		rc := audit.RootCause{Method: "5 whys", Causes: []string{"risks opened from impact assessments skip the monthly treatment review"},
+		owner := n.Owner
+		if _, err := ncs.Correct(ctx, owner, id, "progress record added for the fairness risk's action"); err != nil {
+			return err
+		}
+		rc := audit.RootCause{Method: "5 whys", Causes: []string{"treatment actions were tracked outside the register"},
 			SimilarElsewhere: "none found among the other risks"}
-		if _, err := ncs.Analyse(ctx, demoDave, id, rc); err != nil {
+		if _, err := ncs.Analyse(ctx, owner, id, rc); err != nil {
 			return err
 		}
-		if _, err := ncs.Act(ctx, demoDave, id, audit.RootCause{}, []audit.Action{{Title: "Add impact-derived risks to the monthly treatment review",
+		if _, err := ncs.Act(ctx, owner, id, audit.RootCause{}, []audit.Action{{Title: "Track every treatment action in the register's monthly review",
 			Owner: demoErin, Due: d.clk.Now().AddDate(0, 0, 14)}}); err != nil {
 			return err
 		}
-		d.say("10.2     Nonconformity %s: dave corrects it, finds the root cause (5 whys) and plans an action for erin.", id)
+		d.say("10.2     Nonconformity %s: its owner %s corrects it, finds the root cause (5 whys) and plans an action for erin.", id, owner)
 		d.clk.days(10)
 		if _, err := ncs.Implement(ctx, demoErin, id); err != nil {
 			return err
@@ -996,10 +701,10 @@ func (d *demo) act(ctx context.Context) error {
 		if _, err := ncs.Verify(ctx, demoErin, id, true, "looks fine to me"); !errors.Is(err, aims.ErrForbidden) {
 			return fmt.Errorf("the implementer verifying her own action: got %v, want refusal", err)
 		}
-		if _, err := ncs.Verify(ctx, demoCarol, id, true, "the March treatment review lists every impact-derived risk"); err != nil {
+		if _, err := ncs.Verify(ctx, demoCarol, id, true, "the March treatment review lists every action"); err != nil {
 			return err
 		}
-		n, err := ncs.Close(ctx, demoAlice, id)
+		n, err = ncs.Close(ctx, demoAlice, id)
 		if err != nil {
 			return err
 		}
@@ -1008,34 +713,26 @@ func (d *demo) act(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	if err := d.step("act: management review", func() error {
-		rs := d.ws.AIMS.Reviews()
-		r, err := rs.Prepare(ctx, demoAlice, "mr-2026-1", "Management review, first cycle", d.clk.Now())
+	return d.step("act: apply the management review", func() error {
+		if _, err := d.apply(ctx, actPart); err != nil {
+			return err
+		}
+		rs, err := d.ws.AIMS.Reviews().Collection().All(ctx, nil)
 		if err != nil {
 			return err
 		}
-		nf := 0
-		for _, n := range r.Inputs.Findings {
-			nf += n
+		for _, r := range rs {
+			nf := 0
+			for _, n := range r.Inputs.Findings {
+				nf += n
+			}
+			d.say("9.3      Management review %s prepared by %s, inputs gathered from the records: %s, %s, %d overdue actions.",
+				r.ID, r.CreatedBy, demoPlural(len(r.Inputs.Audits), "audit"), demoPlural(nf, "finding"), r.Inputs.OverdueActions)
+			d.say("9.3.3    held on %s by top management: %s, %s, %s.",
+				r.Held.Format("2006-01-02"), demoPlural(len(r.Decisions), "decision"), demoPlural(len(r.Changes), "change"), demoPlural(len(r.Actions), "action"))
 		}
-		d.say("9.3.2    Management review %s prepared by alice; inputs gathered from the records: %s, %s, %d overdue actions.",
-			r.ID, demoPlural(len(r.Inputs.Audits), "audit"), demoPlural(nf, "finding"), r.Inputs.OverdueActions)
-		d.say("         Monitoring: %s.", r.Inputs.Monitoring)
-		d.clk.days(1)
-		r, err = rs.Record(ctx, demoBob, r.ID, audit.Outcome{Attendees: []string{demoBob, demoAlice, demoDave, demoCarol},
-			Decisions: []string{"Keep the fairness objective; extend monitoring to the assistant"},
-			Changes:   []string{"Impact-derived risks join the monthly treatment review"},
-			Actions:   []audit.ReviewAction{{Title: "Define a metric for the assistant", Owner: demoErin, Due: d.clk.Now().AddDate(0, 1, 0)}}})
-		if err != nil {
-			return err
-		}
-		d.say("9.3.3    bob (top management) holds the review on %s: %s, %s, %s.",
-			r.Held.Format("2006-01-02"), demoPlural(len(r.Decisions), "decision"), demoPlural(len(r.Changes), "change"), demoPlural(len(r.Actions), "action"))
 		return nil
-	}); err != nil {
-		return err
-	}
-	return nil
+	})
 }
 
 // finish shows the cycle's evidence complete, passes into the next cycle

@@ -22,9 +22,11 @@ func (d *demo) lifecycle(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		carol.Roles = append(carol.Roles, lifecycle.RoleConcernHandler)
-		if err := ras.Update(ctx, demoAlice, carol); err != nil {
-			return err
+		if !carol.Has(lifecycle.RoleConcernHandler) { // northwind.yaml gives it
+			carol.Roles = append(carol.Roles, lifecycle.RoleConcernHandler)
+			if err := ras.Update(ctx, demoAlice, carol); err != nil {
+				return err
+			}
 		}
 		now := d.clk.Now()
 		threshold := func(v float64) *float64 { return &v }

@@ -89,8 +89,8 @@ func TestDemoReadinessIsEarned(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The demo's cycle ended in cycle 2's Plan; its clock stood
-			// on the day of the management review.
-			clk := &demoClock{now: time.Date(2026, 3, 8, 9, 0, 0, 0, time.UTC)}
+			// just after the management review northwind.yaml records.
+			clk := &demoClock{now: time.Date(2026, 3, 10, 10, 0, 0, 0, time.UTC)}
 			ws, err := openDemoWorkspace(ctx, path, clk)
 			if err != nil {
 				t.Fatal(err)

@@ -163,18 +163,26 @@ func TestDemoStepError(t *testing.T) {
 	}
 	defer ws.Close()
 	// Someone got there first, through a product that authorizes
-	// elsewhere: the organisation record exists.
+	// elsewhere: alice holds a role, not the AIMS manager's, so the
+	// manifest is not hers to apply.
 	other, err := aims.NewWorkspace(ws.Store(), ws.Tenant(), &aims.Options{Policy: aims.AllowAll()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := aims.Organisations(other).Create(ctx, "zoe", &aims.Organisation{Meta: aims.Meta{ID: aims.OrganisationID}, Name: "Other"}); err != nil {
+	if err := aims.RoleAssignments(other).Create(ctx, "zoe", &aims.RoleAssignment{Meta: aims.Meta{ID: demoAlice}, Roles: []aims.Role{aims.RoleInternalAuditor}}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := ws.Store().Head(ctx, ws.Tenant())
+	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
 	err = runDemo(ctx, &out, ws, clk)
-	if !errors.Is(err, aims.ErrConflict) || !strings.Contains(err.Error(), `demo step "plan: context"`) {
-		t.Fatalf("runDemo = %v; want a conflict naming step \"plan: context\"", err)
+	if !errors.Is(err, aims.ErrForbidden) || !strings.Contains(err.Error(), `demo step "plan: apply the manifest"`) {
+		t.Fatalf("runDemo = %v; want a refusal naming step \"plan: apply the manifest\"", err)
+	}
+	if after, err := ws.Store().Head(ctx, ws.Tenant()); err != nil || after.Hash != before.Hash {
+		t.Errorf("the refused manifest wrote: journal head %d -> %d (%v)", before.Seq, after.Seq, err)
 	}
 	if strings.Contains(out.String(), "== Do") {
 		t.Errorf("the demo went on after the failing step:\n%s", out.String())

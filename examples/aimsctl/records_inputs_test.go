@@ -25,8 +25,8 @@ func TestReviewAndGapReadTheRecords(t *testing.T) {
 	must("review", "prepare", "--id", "mr-2", "--title", "Second review", "--as", "alice")
 	show := must("review", "show", "mr-2")
 	for _, want := range []string{
-		"3 open risks (3 low); 0 never assessed; 0 above appetite with neither treatment nor acceptance.",
-		"credit-model: impact assessment impact-assessment-1 approved (EU AI Act tier: high-risk).",
+		"2 open risks (2 low); 0 never assessed; 0 above appetite with neither treatment nor acceptance.",
+		"credit-model: impact assessment IA-credit-1 approved (EU AI Act tier: high-risk).",
 	} {
 		if !strings.Contains(show, want) {
 			t.Errorf("review inputs lack %q:\n%s", want, show)
