@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -47,12 +49,17 @@ func (s *Store) Kinds(ctx context.Context, tenant string) ([]string, error) {
 
 type indexKey struct{ kind, id string }
 
+// checkPage is the number of records CheckIndex reads at a time.
+const checkPage = 1000
+
 // CheckIndex compares the attribute index (aims_record_attrs, which List
 // filters on) with the attributes stored beside each record (which Get
 // returns and the journal's digests cover); see [aims.IndexChecker]. The
-// first disagreement, in kind and id order, is an [*aims.ChainError]
-// naming the record. It reads the tenant's index into memory, then
-// streams its records.
+// first record whose index disagrees, in kind and id order, is an
+// [*aims.ChainError] naming it; failing that, the first index row with
+// no record. It reads the records in pages of 1,000 in key order, each
+// with the index rows of the same key range, so its memory does not grow
+// with the tenant.
 func (s *Store) CheckIndex(ctx context.Context, tenant string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -63,75 +70,92 @@ func (s *Store) CheckIndex(ctx context.Context, tenant string) error {
 	if err := s.ready(ctx); err != nil {
 		return err
 	}
-	var index map[indexKey]map[string]string
-	err := s.retry(ctx, func() error {
-		index = map[indexKey]map[string]string{}
-		rows, err := s.stmts[qIndexRows].QueryContext(ctx, tenant)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k indexKey
-			var name, value string
-			if err := rows.Scan(&k.kind, &k.id, &name, &value); err != nil {
-				return err
-			}
-			if index[k] == nil {
-				index[k] = map[string]string{}
-			}
-			index[k][name] = value
-		}
-		return rows.Err()
-	})
-	if err != nil {
-		return s.fail(ctx, "check index", "", "", err)
-	}
-	var bad *aims.ChainError
-	err = s.retry(ctx, func() error {
-		bad = nil
-		rows, err := s.stmts[qRecordAttrs].QueryContext(ctx, tenant)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		seen := map[indexKey]bool{}
-		for rows.Next() {
-			var k indexKey
-			var raw string
-			if err := rows.Scan(&k.kind, &k.id, &raw); err != nil {
-				return err
-			}
-			seen[k] = true
-			attrs, err := decodeAttrs(raw)
+	var after indexKey // "" sorts before every kind: the first page
+	var orphan *aims.ChainError
+	for {
+		var recs []indexKey
+		var raws []string
+		var index map[indexKey]map[string]string
+		err := s.retry(ctx, func() error {
+			recs, raws = recs[:0], raws[:0]
+			rows, err := s.stmts[qRecordAttrs].QueryContext(ctx, tenant, after.kind, after.kind, after.id, checkPage)
 			if err != nil {
-				bad = &aims.ChainError{Kind: k.kind, ID: k.id, Reason: err.Error()}
-				return nil
+				return err
+			}
+			for rows.Next() {
+				var k indexKey
+				var raw string
+				if err := rows.Scan(&k.kind, &k.id, &raw); err != nil {
+					rows.Close()
+					return err
+				}
+				recs, raws = append(recs, k), append(raws, raw)
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			index = map[indexKey]map[string]string{}
+			if len(recs) == 0 {
+				// Past the last record: any index row left is an orphan.
+				var k indexKey
+				var name, value string
+				err := s.stmts[qIndexTail].QueryRowContext(ctx, tenant, after.kind, after.kind, after.id).Scan(&k.kind, &k.id, &name, &value)
+				if errors.Is(err, sql.ErrNoRows) {
+					return nil
+				}
+				if err == nil {
+					index[k] = map[string]string{name: value}
+				}
+				return err
+			}
+			last := recs[len(recs)-1]
+			rows, err = s.stmts[qIndexRows].QueryContext(ctx, tenant, after.kind, after.kind, after.id, last.kind, last.kind, last.id)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var k indexKey
+				var name, value string
+				if err := rows.Scan(&k.kind, &k.id, &name, &value); err != nil {
+					return err
+				}
+				if index[k] == nil {
+					index[k] = map[string]string{}
+				}
+				index[k][name] = value
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			return s.fail(ctx, "check index", "", "", err)
+		}
+		for i, k := range recs {
+			attrs, err := decodeAttrs(raws[i])
+			if err != nil {
+				return &aims.ChainError{Kind: k.kind, ID: k.id, Reason: err.Error()}
 			}
 			if reason := indexDiff(attrs, index[k]); reason != "" {
-				bad = &aims.ChainError{Kind: k.kind, ID: k.id, Reason: reason}
-				return nil
+				return &aims.ChainError{Kind: k.kind, ID: k.id, Reason: reason}
 			}
+			delete(index, k)
 		}
-		if err := rows.Err(); err != nil {
-			return err
+		if orphan == nil && len(index) > 0 {
+			k := slices.MinFunc(slices.Collect(maps.Keys(index)), func(a, b indexKey) int {
+				return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.id, b.id))
+			})
+			orphan = &aims.ChainError{Kind: k.kind, ID: k.id, Reason: "the attribute index has rows for a record that is not stored"}
 		}
-		orphans := slices.SortedFunc(maps.Keys(index), func(a, b indexKey) int {
-			return cmp.Or(cmp.Compare(a.kind, b.kind), cmp.Compare(a.id, b.id))
-		})
-		for _, k := range orphans {
-			if !seen[k] {
-				bad = &aims.ChainError{Kind: k.kind, ID: k.id, Reason: "the attribute index has rows for a record that is not stored"}
-				return nil
-			}
+		if len(recs) == 0 {
+			break
 		}
-		return nil
-	})
-	if err != nil {
-		return s.fail(ctx, "check index", "", "", err)
+		after = recs[len(recs)-1]
 	}
-	if bad != nil {
-		return bad
+	if orphan != nil {
+		return orphan
 	}
 	return nil
 }

@@ -79,6 +79,7 @@ const (
 	qKinds
 	qIndexRows
 	qRecordAttrs
+	qIndexTail
 	qBusyTimeout   // SQLite only
 	qTakeWriteLock // SQLite only
 	numQueries
@@ -104,8 +105,11 @@ var queryText = [numQueries]string{
 	qLockChain:   `SELECT 1 FROM ` + tableLocks + ` WHERE tenant = ? FOR UPDATE`,
 	qInsertLock:  `INSERT INTO ` + tableLocks + ` (tenant) VALUES (?) ON CONFLICT (tenant) DO NOTHING`,
 	qKinds:       `SELECT DISTINCT kind FROM ` + tableRecords + ` WHERE tenant = ? ORDER BY kind`,
-	qIndexRows:   `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? ORDER BY kind, id, name`,
-	qRecordAttrs: `SELECT kind, id, attrs FROM ` + tableRecords + ` WHERE tenant = ? ORDER BY kind, id`,
+	// CheckIndex pages through the records after a (kind, id) key and
+	// reads the index rows of the same key range (integrity.go).
+	qIndexRows:   `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? AND (kind > ? OR (kind = ? AND id > ?)) AND (kind < ? OR (kind = ? AND id <= ?)) ORDER BY kind, id, name`,
+	qRecordAttrs: `SELECT kind, id, attrs FROM ` + tableRecords + ` WHERE tenant = ? AND (kind > ? OR (kind = ? AND id > ?)) ORDER BY kind, id LIMIT ?`,
+	qIndexTail:   `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? AND (kind > ? OR (kind = ? AND id > ?)) ORDER BY kind, id, name LIMIT 1`,
 	qBusyTimeout: `PRAGMA busy_timeout`,
 	// A write that changes nothing, first in a transaction, takes SQLite's
 	// write lock as BEGIN IMMEDIATE would.
