@@ -100,16 +100,32 @@ fi
 # The worked organisation's manifest applied to a fresh workspace: plan
 # says something would change (exit 2), apply carries it out, a second
 # plan has nothing to do (exit 0), export writes it back.
+# The story is dated: the workspace (and its PDCA cycle 1) starts on
+# 2026-01-05, the manifest's records of what happened follow in February
+# and March, and every command runs on 2026-04-01 -- so that the checks
+# "in this cycle" and the documents' review dates read the same every year.
 mdb="$dir/manifest.db"
-"$bin" init --db "$mdb" --as alice
+AIMSCTL_NOW=2026-01-05T09:00:00Z "$bin" init --db "$mdb" --as alice
+export AIMSCTL_NOW=2026-04-01T09:00:00Z
 set +e
 "$bin" plan -f examples/manifests/northwind.yaml --db "$mdb" >"$dir/plan1.out"; rc=$?
 set -e
 [ "$rc" = 2 ] || { cat "$dir/plan1.out"; fail "plan of a new manifest exited $rc, want 2"; }
 "$bin" apply -f examples/manifests/northwind.yaml --db "$mdb" --as alice >/dev/null
 "$bin" plan -f examples/manifests/northwind.yaml --db "$mdb" >/dev/null || fail "plan after apply wants changes"
-"$bin" export --db "$mdb" >"$dir/export.yaml"
-grep -q "Northwind Lending" "$dir/export.yaml" || fail "export lacks the organisation"
+# The manifest alone brings the fresh workspace to stage 1 readiness:
+# impact assessments approved, measurements, audits and the management
+# review recorded (readiness exits 0 only when every check passes).
+"$bin" readiness --db "$mdb" --stage 1 >"$dir/ready1.out" || { cat "$dir/ready1.out"; fail "northwind.yaml alone is not stage 1 ready"; }
+grep -q "READY" "$dir/ready1.out" || { cat "$dir/ready1.out"; fail "readiness after apply does not say READY"; }
+"$bin" export --db "$mdb" --schema aims-manifest.schema.json >"$dir/export.yaml"
+cmp -s "$dir/export.yaml" examples/manifests/northwind.yaml || { diff "$dir/export.yaml" examples/manifests/northwind.yaml | head -40; fail "export differs from northwind.yaml"; }
+# export -> apply to another fresh workspace -> export: the same bytes.
+mdb2="$dir/manifest2.db"
+AIMSCTL_NOW=2026-01-05T09:00:00Z "$bin" init --db "$mdb2" >/dev/null
+"$bin" apply -f "$dir/export.yaml" --db "$mdb2" --as alice >/dev/null
+"$bin" export --db "$mdb2" --schema aims-manifest.schema.json | cmp -s - "$dir/export.yaml" || fail "export -> apply -> export differs"
 "$bin" journal verify --db "$mdb"
+unset AIMSCTL_NOW
 # --- end AIMS as code ---
 echo "cli.sh: ok"
