@@ -22,7 +22,8 @@
 // INSERTs in transactions of the same size, in the order the import
 // wrote them; on memstore a bare map insert, and memstore's Apply of the
 // rows as apply-cpu-ns/rec); a full Verify beside a bare pass reading the
-// same journal entries and records in pages; and an incremental Verify of
+// same journal entries and records in pages (and, on SQL stores, the
+// attribute index rows Verify compares); and an incremental Verify of
 // the last 1,000 entries from a signed checkpoint (incr1k-cpu-ms, which
 // should not grow with N). Its figures are CPU time (user plus system
 // time of the process, from getrusage: steadier than wall time on a
