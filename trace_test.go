@@ -12,7 +12,10 @@ import (
 	"github.com/aimsgo/iso42001"
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/aims/memstore"
+	"github.com/aimsgo/iso42001/audit"
 	"github.com/aimsgo/iso42001/controls"
+	"github.com/aimsgo/iso42001/lifecycle"
+	"github.com/aimsgo/iso42001/risk"
 )
 
 // genericOnly are the controls whose evidence no record kind of the SDK
@@ -73,6 +76,20 @@ func TestTraceCoversEveryClauseAndControl(t *testing.T) {
 	}
 	if !slices.Contains(s.Workflows, "audit") {
 		t.Errorf("9.2.2 workflows %v lack audit", s.Workflows)
+	}
+	// The life cycle checks are registered at stage 2 under their clause
+	// or control, and the trace lists each under it.
+	stages := map[string]audit.Stage{}
+	for _, c := range a.Checks() {
+		stages[c.ID] = c.Stage
+	}
+	for _, c := range lifecycle.Checks(lifecycle.CheckOptions{}) {
+		if stages[c.ID] != audit.Stage2 {
+			t.Errorf("check %s: stage %d, want 2 (evidence of operation)", c.ID, stages[c.ID])
+		}
+		if s, err := a.TraceOf(c.Clause); err != nil || !slices.Contains(s.Checks, c.ID) {
+			t.Errorf("trace of %s lacks check %s: %v %v", c.Clause, c.ID, s.Checks, err)
+		}
 	}
 	if _, err := a.TraceOf("9.2"); !errors.Is(err, aims.ErrInvalid) {
 		t.Errorf("TraceOf of a heading: %v, want ErrInvalid", err)
@@ -150,3 +167,57 @@ func reportCPU(b *testing.B, start time.Duration) {
 }
 
 var sink iso42001.Support
+
+// TestChangeReassessmentReadsTheRegister: the 6.3 check asks the risk
+// register whether a done change's risk was reassessed after the change
+// was planned; an assessment made before it does not count.
+func TestChangeReassessmentReadsTheRegister(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	now := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	a, err := iso42001.Open(ctx, memstore.New(), "t", &iso42001.Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	iso42001.SeedRoles(t, a, "alice", map[string][]aims.Role{"mia": {aims.RoleApprover}})
+	ws := a.Workspace()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(aims.AISystems(ws).Create(ctx, "alice", &aims.AISystem{Meta: aims.Meta{ID: "m"}, Name: "Model", Owner: "alice", InScope: true}))
+	must(a.Risks().Add(ctx, "alice", &risk.Risk{Meta: aims.Meta{ID: "R-1"}, Title: "Drift", Owner: "alice", Systems: []string{"m"}, Causes: []string{"c"}, Consequences: []string{"q"}}))
+	_, err = a.Risks().Assess(ctx, "alice", "R-1", risk.StageInherent, risk.Assessment{Likelihood: 2, Consequence: 2}, "before the change")
+	must(err)
+	now = now.Add(24 * time.Hour)
+	ch := &lifecycle.Change{Title: "Retrain", Purpose: "drift", Responsible: "alice", RequestedBy: "alice", AISystems: []string{"m"}, Risks: []string{"R-1"}}
+	must(aims.Start(ctx, lifecycle.Changes(ws), lifecycle.ChangeWorkflow(), "alice", ch))
+	_, err = lifecycle.ApproveChange(ctx, ws, "mia", ch.ID)
+	must(err)
+	_, err = lifecycle.CompleteChange(ctx, ws, "alice", ch.ID, "retrained")
+	must(err)
+	run := func() (bool, string) {
+		t.Helper()
+		for _, c := range a.Checks() {
+			if c.ID == lifecycle.CheckChangesReassessed {
+				ok, detail, err := c.Run(ctx, ws)
+				must(err)
+				return ok, detail
+			}
+		}
+		t.Fatal("no 6.3 check")
+		return false, ""
+	}
+	if ok, detail := run(); ok || !strings.Contains(detail, "risk R-1 was last assessed 2026-06-01, before the change was planned") {
+		t.Errorf("before the reassessment: %v %q", ok, detail)
+	}
+	now = now.Add(time.Hour)
+	_, err = a.Risks().Assess(ctx, "alice", "R-1", risk.StageInherent, risk.Assessment{Likelihood: 1, Consequence: 2}, "after retraining")
+	must(err)
+	if ok, detail := run(); !ok {
+		t.Errorf("after the reassessment: %v %q", ok, detail)
+	}
+}
