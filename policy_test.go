@@ -3,6 +3,7 @@ package iso42001_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -224,30 +225,42 @@ func (noopAuthorizer) AuthorizeRequest(context.Context, aims.Request) error { re
 // BenchmarkPolicyUpdate updates one AI system under Open's default
 // policy (the authorization reads the actor's role assignment) and, as
 // the baseline, under an authorizer that allows everything without
-// looking: the difference is the policy's share of a mutating call.
+// looking, on memstore and on a SQLite file: the difference is the
+// policy's share of a mutating call.
 func BenchmarkPolicyUpdate(b *testing.B) {
-	for _, c := range []struct {
-		name  string
-		authz aims.Authorizer
-	}{{"policy", nil}, {"baseline", noopAuthorizer{}}} {
-		b.Run(c.name, func(b *testing.B) {
-			ctx := context.Background()
-			a, err := iso42001.Open(ctx, memstore.New(), "t", &iso42001.Options{Authorizer: c.authz, Clock: benchClock})
-			if err != nil {
-				b.Fatal(err)
-			}
-			iso42001.SeedRoles(b, a, "alice", nil)
-			systems := aims.AISystems(a.Workspace())
-			sys := &aims.AISystem{Meta: aims.Meta{ID: "m"}, Name: "Model", Roles: []aims.AIRole{aims.AIRoleProvider}, Owner: "alice", InScope: true}
-			if err := systems.Create(ctx, "alice", sys); err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := systems.Update(ctx, "alice", sys); err != nil {
+	for _, store := range []string{"mem", "sqlite"} {
+		for _, c := range []struct {
+			name  string
+			authz aims.Authorizer
+		}{{"policy", nil}, {"baseline", noopAuthorizer{}}} {
+			b.Run(store+"/"+c.name, func(b *testing.B) {
+				ctx := context.Background()
+				var st aims.Store = memstore.New()
+				if store == "sqlite" {
+					db, s, err := openSQLite(filepath.Join(b.TempDir(), "ws.db"), true)
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer db.Close()
+					st = s
+				}
+				a, err := iso42001.Open(ctx, st, "t", &iso42001.Options{Authorizer: c.authz, Clock: benchClock})
+				if err != nil {
 					b.Fatal(err)
 				}
-			}
-		})
+				iso42001.SeedRoles(b, a, "alice", nil)
+				systems := aims.AISystems(a.Workspace())
+				sys := &aims.AISystem{Meta: aims.Meta{ID: "m"}, Name: "Model", Roles: []aims.AIRole{aims.AIRoleProvider}, Owner: "alice", InScope: true}
+				if err := systems.Create(ctx, "alice", sys); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := systems.Update(ctx, "alice", sys); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
