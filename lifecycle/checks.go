@@ -176,12 +176,22 @@ func perSystem(from aims.LifecycleStage, what string, lacks systemCheck) checkFu
 		case len(inScope) == 0:
 			return false, "no AI system is in scope yet", nil
 		case len(failing) > 0:
-			return false, fmt.Sprintf("%d in-scope AI systems lack %s: %s", len(failing), what, strings.Join(failing, ", ")), nil
+			return false, fmt.Sprintf("%d in-scope AI systems lack %s: %s", len(failing), what, some(failing, ", ")), nil
 		case n == 0:
 			return true, fmt.Sprintf("not applicable because no in-scope AI system has reached %s (%s)", from, strings.Join(inScope, ", ")), nil
 		}
 		return true, fmt.Sprintf("%d in-scope AI systems at or past %s have %s", n, from, what), nil
 	}
+}
+
+// some joins the first five items and counts the rest, so that a detail
+// stays readable (and small) over thousands of records.
+func some(items []string, sep string) string {
+	const shown = 5
+	if len(items) <= shown {
+		return strings.Join(items, sep)
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:shown], sep), len(items)-shown)
 }
 
 func sortedSystems(list []*aims.AISystem) []*aims.AISystem {
@@ -385,7 +395,7 @@ func checkDataProvenance(ctx context.Context, ws *aims.Workspace) (bool, string,
 	}
 	switch {
 	case len(bad) > 0:
-		return false, strings.Join(bad, "; "), nil
+		return false, some(bad, "; "), nil
 	case sources == 0 && len(used) == 0:
 		return true, "not applicable because no in-scope AI system names a data source or has a dataset", nil
 	}
@@ -417,7 +427,7 @@ func checkDataQuality(ctx context.Context, ws *aims.Workspace) (bool, string, er
 	}
 	switch {
 	case len(bad) > 0:
-		return false, fmt.Sprintf("%d datasets fail their quality requirements: %s", len(bad), strings.Join(bad, ", ")), nil
+		return false, fmt.Sprintf("%d datasets fail their quality requirements: %s", len(bad), some(bad, ", ")), nil
 	case len(used) == 0:
 		return true, "not applicable because no dataset is linked to an in-scope AI system", nil
 	}
@@ -457,7 +467,7 @@ func (o *CheckOptions) concerns(ctx context.Context, ws *aims.Workspace) (bool, 
 	slices.SortFunc(late, natsort.Compare)
 	switch {
 	case len(late) > 0:
-		return false, fmt.Sprintf("%d concerns open past their due time of %d days: %s", len(late), int(o.ConcernDue.Hours()/24), strings.Join(late, ", ")), nil
+		return false, fmt.Sprintf("%d concerns open past their due time of %d days: %s", len(late), int(o.ConcernDue.Hours()/24), some(late, ", ")), nil
 	case len(cs) == 0:
 		return true, "a concern handler is assigned; no concern has been reported", nil
 	}
@@ -505,7 +515,7 @@ func (o *CheckOptions) changes(ctx context.Context, ws *aims.Workspace) (bool, s
 		}
 	}
 	if len(bad) > 0 {
-		return false, strings.Join(bad, "; "), nil
+		return false, some(bad, "; "), nil
 	}
 	return true, fmt.Sprintf("%d changes name their reassessments; the done ones carried them out", len(cs)), nil
 }

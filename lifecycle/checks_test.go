@@ -2,6 +2,7 @@ package lifecycle_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -264,5 +265,21 @@ func TestChecksRegistry(t *testing.T) {
 	}
 	if len(ids) != 12 {
 		t.Errorf("%d checks, want 12", len(ids))
+	}
+}
+
+// TestChecksDetailBounded: over many systems the detail names five and
+// counts the rest.
+func TestChecksDetailBounded(t *testing.T) {
+	t.Parallel()
+	ws := checkWS(t, "")
+	for i := range 12 {
+		sys := &aims.AISystem{Name: "S", Stage: aims.StageDeployment, InScope: true}
+		sys.ID = fmt.Sprintf("s-%02d", i)
+		mustDo(t, aims.AISystems(ws).Create(t.Context(), "dana", sys))
+	}
+	ok, detail := runCheck(t, ws, lifecycle.CheckOptions{}, lifecycle.CheckEventLogs)
+	if ok || !strings.HasPrefix(detail, "12 in-scope AI systems lack an event-log policy: s-00 (no event-log policy recorded), ") || !strings.HasSuffix(detail, "s-04 (no event-log policy recorded) and 7 more") {
+		t.Errorf("= %v %q", ok, detail)
 	}
 }
