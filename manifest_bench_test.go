@@ -2,9 +2,14 @@ package iso42001
 
 import (
 	"bytes"
+	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/aims/sqlstore"
 	"github.com/aimsgo/iso42001/controls"
 	"github.com/aimsgo/iso42001/risk"
 )
@@ -87,6 +92,118 @@ func BenchmarkDecodeManifest(b *testing.B) {
 				if _, err := DecodeManifest("bench.yaml", buf.Bytes()); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+	}
+}
+
+// applySizes are the register sizes of the apply benchmarks: 10k, the
+// issue's figure; ISO42001_BENCH_QUICK=1 (CI's smoke run) keeps 200.
+func applySizes() []int {
+	if os.Getenv("ISO42001_BENCH_QUICK") == "1" {
+		return []int{200}
+	}
+	return []int{10_000}
+}
+
+// freshSQLite opens an AIMS on a new SQLite file in dir, its workspace
+// founded by alice (top management, AIMS manager) with dave as risk
+// manager.
+func freshSQLite(b *testing.B, dir string, i int) (*AIMS, *sql.DB) {
+	b.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, fmt.Sprintf("ws-%d.db", i))+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate")
+	if err != nil {
+		b.Fatal(err)
+	}
+	store, err := sqlstore.Open(b.Context(), db, sqlstore.SQLite)
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := openOn(b, store)
+	roles := aims.RoleAssignments(a.Workspace())
+	for _, r := range []*aims.RoleAssignment{
+		{Meta: aims.Meta{ID: "alice"}, Roles: []aims.Role{aims.RoleTopManagement, aims.RoleAIMSManager}},
+		{Meta: aims.Meta{ID: "dave"}, Roles: []aims.Role{aims.RoleRiskManager}},
+	} {
+		if err := roles.Create(b.Context(), "alice", r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := aims.Organisations(a.Workspace()).Create(b.Context(), "alice", &aims.Organisation{Meta: aims.Meta{ID: aims.OrganisationID}, Name: "Bench Ltd"}); err != nil {
+		b.Fatal(err)
+	}
+	return a, db
+}
+
+// BenchmarkManifestApplySQLite applies a manifest of n new risks, each
+// assessed, to a SQLite workspace: plan, then every risk added, assessed,
+// analysed and evaluated by its owner through the register and its
+// workflow (new risks go in few commits: one import, one commit of each
+// transition). The workspace is set up outside the timer.
+func BenchmarkManifestApplySQLite(b *testing.B) {
+	for _, n := range applySizes() {
+		b.Run(fmt.Sprintf("risks=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			m := benchManifest(n)
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				a, db := freshSQLite(b, dir, i)
+				b.StartTimer()
+				p, err := a.Apply(b.Context(), "alice", m, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				if p.Count(ActionCreate) != n {
+					b.Fatalf("%s", p.Summary())
+				}
+				db.Close()
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// BenchmarkManifestApplySQLiteBaseline does the same work with direct
+// service calls and nothing else: the n risks imported with their
+// inherent assessments in one transaction (risk.Register.Import), then
+// analysed and evaluated, each pass one transaction of transitions.
+func BenchmarkManifestApplySQLiteBaseline(b *testing.B) {
+	for _, n := range applySizes() {
+		b.Run(fmt.Sprintf("risks=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			specs := benchManifest(n).Risks
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				a, db := freshSQLite(b, dir, i)
+				items := make([]risk.Import, n)
+				for k, s := range specs {
+					in := s.Inherent.Assessment
+					items[k] = risk.Import{Risk: &risk.Risk{Meta: aims.Meta{ID: s.ID}, Title: s.Title, Owner: s.Owner, Sources: s.Sources,
+						Objectives: s.Objectives, Causes: s.Causes, Consequences: s.Consequences}, Inherent: &in, Note: s.Inherent.Note}
+				}
+				b.StartTimer()
+				ctx := b.Context()
+				reg := a.Risks()
+				if _, err := reg.Import(ctx, "dave", items, nil); err != nil {
+					b.Fatal(err)
+				}
+				for _, ev := range []risk.Event{risk.EventAnalyse, risk.EventEvaluate} {
+					tx := a.Workspace().Begin()
+					for _, s := range specs {
+						if _, err := aims.FireIn(ctx, tx, reg.Collection(), reg.Workflow(), aims.Firing[risk.Risk, risk.Event]{ID: s.ID, Actor: "dave", Event: ev}); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if err := tx.Commit(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StopTimer()
+				db.Close()
+				b.StartTimer()
 			}
 		})
 	}

@@ -71,7 +71,8 @@ type Change struct {
 	// actor of each ("approve as bob").
 	Steps []string `json:"steps,omitempty"`
 
-	run func(ctx context.Context) error
+	run   func(ctx context.Context) error
+	batch *newRisk // a new risk Apply may create with others in few commits
 }
 
 // Plan is the typed difference between a manifest and a workspace: one
@@ -262,9 +263,19 @@ func (a *AIMS) Apply(ctx context.Context, actor string, m *Manifest, opts *Apply
 	// Role assignments first: the policy authorizes every other change by
 	// the roles they give (a fresh workspace is founded by its first).
 	first := func(c Change) bool { return c.Kind == aims.KindRoleAssignment && c.Action != ActionDelete }
+	batched := false
 	for _, pass := range []bool{true, false} {
-		for _, c := range p.Changes {
+		for i, c := range p.Changes {
 			if c.run == nil || first(c) != pass {
+				continue
+			}
+			if c.batch != nil {
+				if !batched {
+					batched = true
+					if err := a.createRisks(ctx, p.Changes[i:]); err != nil {
+						return p, fmt.Errorf("iso42001: apply: %w", err)
+					}
+				}
 				continue
 			}
 			if err := c.run(ctx); err != nil {

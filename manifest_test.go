@@ -941,3 +941,48 @@ func TestAnswersFile(t *testing.T) {
 		t.Errorf("unread answers file: got %v", err)
 	}
 }
+
+// TestApplyNewRisksBatched: new risks without a treatment are created in
+// few commits, yet end as the per-risk steps leave them: added by their
+// owner, assessed, analysed and evaluated, one journal entry per step;
+// applying again changes nothing.
+func TestApplyNewRisksBatched(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	a, _ := openMem(t)
+	roles := aims.RoleAssignments(a.Workspace())
+	for _, r := range []*aims.RoleAssignment{
+		{Meta: aims.Meta{ID: "alice"}, Roles: []aims.Role{aims.RoleTopManagement, aims.RoleAIMSManager}},
+		{Meta: aims.Meta{ID: "dave"}, Roles: []aims.Role{aims.RoleRiskManager}},
+	} {
+		if err := roles.Create(ctx, "alice", r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := head(t, ctx, a)
+	m := benchManifest(30)
+	if _, err := a.Apply(ctx, "alice", m, nil); err != nil {
+		t.Fatal(err)
+	}
+	after := head(t, ctx, a)
+	// organisation 1, then per risk: create, analyse, evaluate.
+	if got, want := after.Seq-before.Seq, uint64(1+3*30); got != want {
+		t.Errorf("journal grew by %d entries, want %d", got, want)
+	}
+	for i, s := range m.Risks {
+		rk, err := a.Risks().Get(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if risk.State(rk.State) != risk.StateEvaluated || rk.CreatedBy != "dave" || rk.Inherent == nil || rk.Inherent.Assessment.Likelihood != 1+i%5 {
+			t.Fatalf("%s: state %s, created by %s, inherent %+v", s.ID, rk.State, rk.CreatedBy, rk.Inherent)
+		}
+	}
+	if rep, err := a.Verify(ctx); err != nil {
+		t.Fatalf("verify: %v (%+v)", err, rep)
+	}
+	p, err := a.Apply(ctx, "alice", m, nil)
+	if err != nil || p.Changed() {
+		t.Fatalf("second apply: %v, %s", err, p.Summary())
+	}
+}

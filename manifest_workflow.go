@@ -212,6 +212,9 @@ func (pl *planner) risks(ctx context.Context) error {
 			c.Steps = append(c.Steps, "add as "+owner)
 			steps = append(steps, func(ctx context.Context) error { return reg.Add(ctx, owner, rk) })
 			have = &RiskSpec{}
+			if want.Treatment == nil && want.Residual == nil {
+				c.batch = &newRisk{reg: reg, owner: owner, risk: rk, inherent: want.Inherent}
+			}
 		} else {
 			var err error
 			if have, err = recast[RiskSpec](cur); err != nil {
@@ -341,6 +344,72 @@ func (pl *planner) risks(ctx context.Context) error {
 				}})
 		default:
 			pl.problems.Addf("risks", "risk %s is %s and not in the manifest: only a monitored risk can be closed; keep it in the manifest until then", id, st)
+		}
+	}
+	return nil
+}
+
+// newRisk is a new risk without treatment: created, with its inherent
+// assessment, analysed and evaluated by its owner.
+type newRisk struct {
+	reg      *risk.Register
+	owner    string
+	risk     *risk.Risk
+	inherent *RatingSpec
+}
+
+// createRisks carries out the batched new risks among changes as their
+// per-risk steps would, through the same register, workflow and
+// authority checks, in few commits: the risks of each owner are imported
+// at once (risk.Register.Import, which scores each inherent assessment
+// as Assess does), then every assessed one is analysed, then evaluated,
+// each pass one commit of workflow transitions.
+func (a *AIMS) createRisks(ctx context.Context, changes []Change) error {
+	var owners []string
+	byOwner := map[string][]risk.Import{}
+	var reg *risk.Register
+	var assessed []*newRisk
+	for _, c := range changes {
+		nr := c.batch
+		if nr == nil {
+			continue
+		}
+		reg = nr.reg
+		it := risk.Import{Risk: nr.risk}
+		if nr.inherent != nil {
+			in := nr.inherent.Assessment
+			it.Inherent, it.Note = &in, nr.inherent.Note
+			assessed = append(assessed, nr)
+		}
+		if _, ok := byOwner[nr.owner]; !ok {
+			owners = append(owners, nr.owner)
+		}
+		byOwner[nr.owner] = append(byOwner[nr.owner], it)
+	}
+	for _, owner := range owners {
+		if _, err := reg.Import(ctx, owner, byOwner[owner], nil); err != nil {
+			return fmt.Errorf("add risks as %s: %w", owner, err)
+		}
+	}
+	for _, ev := range []risk.Event{risk.EventAnalyse, risk.EventEvaluate} {
+		if len(assessed) == 0 {
+			break
+		}
+		b, err := a.ws.Bulk(nil)
+		if err != nil {
+			return err
+		}
+		for _, nr := range assessed {
+			if err := b.Stage(ctx, func(tx *aims.Tx) error {
+				_, err := aims.FireIn(ctx, tx, reg.Collection(), reg.Workflow(), aims.Firing[risk.Risk, risk.Event]{ID: nr.risk.ID, Actor: nr.owner, Event: ev})
+				return err
+			}); err != nil {
+				b.Discard()
+				return fmt.Errorf("%s risk %s as %s: %w", ev, nr.risk.ID, nr.owner, err)
+			}
+		}
+		if err := b.Flush(ctx); err != nil {
+			return fmt.Errorf("%s risks: %w", ev, err)
 		}
 	}
 	return nil
