@@ -58,6 +58,9 @@ func (s *Service) loadIndex(ctx context.Context, ws *aims.Workspace) ([]indexRow
 		}
 		if row.Values[0] != IndexVersion {
 			a, err := s.assessments.Get(ctx, row.ID)
+			if isNotFound(err) {
+				continue // deleted since its page was read
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -210,6 +213,9 @@ func (s *Service) DueIndex(ctx context.Context, now time.Time, incidents ...Inci
 			return nil, err
 		}
 		full, err := s.systems.Get(ctx, sys.id)
+		if isNotFound(err) {
+			continue // deleted since the inventory was read
+		}
 		if err != nil {
 			return nil, err
 		}

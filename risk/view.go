@@ -2,6 +2,7 @@ package risk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"strings"
@@ -221,7 +222,11 @@ func views(ctx context.Context, ws *aims.Workspace, risks *aims.Collection[Risk,
 				v, err = viewOf(row.ID, row.Version, row.Values)
 			} else {
 				var rk *Risk
-				if rk, err = risks.Get(ctx, row.ID); err == nil {
+				rk, err = risks.Get(ctx, row.ID)
+				if errors.Is(err, aims.ErrNotFound) {
+					continue // deleted since its page was read
+				}
+				if err == nil {
 					v = ViewOf(rk)
 				}
 			}
