@@ -188,22 +188,35 @@ func (a *AIMS) applicableControls(ctx context.Context) ([]string, error) {
 
 // applicableOrAll returns the controls the approved SoA holds applicable
 // and whether one is approved, for the life cycle checks.
+// The SoA is read once per readiness run (aims.WithRunCache) for all the
+// control checks.
 func (a *AIMS) applicableOrAll(ctx context.Context) ([]string, bool, error) {
-	doc, err := a.soa.Approved(ctx)
-	if isNotFound(err) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	var out []string
-	for _, e := range doc.Entries {
-		if e.Applicable {
-			out = append(out, e.Control)
+	r, err := aims.Cached(ctx, applicableKey{a.ws.Tenant()}, func() (applicableSet, error) {
+		doc, err := a.soa.Approved(ctx)
+		if isNotFound(err) {
+			return applicableSet{}, nil
 		}
-	}
-	return out, true, nil
+		if err != nil {
+			return applicableSet{}, err
+		}
+		out := applicableSet{approved: true}
+		for _, e := range doc.Entries {
+			if e.Applicable {
+				out.controls = append(out.controls, e.Control)
+			}
+		}
+		return out, nil
+	})
+	return r.controls, r.approved, err
 }
+
+type (
+	applicableKey struct{ tenant string }
+	applicableSet struct {
+		controls []string
+		approved bool
+	}
+)
 
 // riskReassessed reports whether risk id's current rating was made at or
 // after since (6.3: a change's reassessment was carried out).
