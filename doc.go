@@ -19,6 +19,14 @@
 //	a, err := iso42001.Open(ctx, store, "acme", nil)
 //	rep, err := a.Readiness(ctx, audit.Stage2) // what an auditor would find missing
 //
+// Every change is authorized by a policy, aims.DefaultPolicy() unless
+// Options.Policy names another (aims.AllowAll() for a product that
+// authorizes elsewhere): an actor holding no role changes nothing, except
+// the tenant's first role assignment, which founds the workspace.
+//
+//	err = aims.RoleAssignments(a.Workspace()).Create(ctx, "alice",
+//		&aims.RoleAssignment{Meta: aims.Meta{ID: "alice"}, Roles: []aims.Role{aims.RoleTopManagement}})
+//
 // # Checks as an auditor reads them
 //
 // Every check has one id and one clause, the same in PDCA status,
