@@ -29,7 +29,7 @@ func TestReferencesMatchTheRecordTypes(t *testing.T) {
 		soa.KindObligation:      &soa.Obligation{Party: id},
 	}
 	kinds := map[string]bool{risk.Kind: true, aims.KindObjective: true, audit.KindMetric: true, audit.KindAudit: true,
-		audit.KindNonconformity: true, audit.KindFinding: true, impact.KindIncident: true, audit.KindMeasurement: true, aims.KindInterestedParty: true}
+		audit.KindNonconformity: true, audit.KindFinding: true, impact.KindIncident: true, audit.KindMeasurement: true, audit.KindReview: true, aims.KindInterestedParty: true}
 	for _, ref := range aims.References() {
 		if !kinds[ref.To] {
 			t.Errorf("%s.%s names kind %q, which no package defines", ref.From, ref.Path, ref.To)

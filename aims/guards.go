@@ -24,8 +24,9 @@ type Reference struct {
 //   - a risk an impact assessment's impact or mitigation names;
 //   - an objective a metric names, a metric a measurement names;
 //   - an audit a finding or a management review names, a nonconformity a
-//     finding opened, a finding, incident or measurement a
-//     nonconformity's source names;
+//     finding opened, a finding, incident, measurement or management
+//     review a nonconformity's source names (conservatively: an id of
+//     another kind that happens to be equal also holds the delete back);
 //   - an interested party a scope requirement or an obligation names.
 //
 // The kinds are those of the packages risk, impact, audit and soa, named
@@ -43,6 +44,7 @@ func References() []Reference {
 		{From: "nonconformity", Path: "sourceRef", To: "audit-finding"},
 		{From: "nonconformity", Path: "sourceRef", To: "impact-incident"},
 		{From: "nonconformity", Path: "sourceRef", To: "measurement"},
+		{From: "nonconformity", Path: "sourceRef", To: "management-review"},
 		{From: KindScope, Path: "requirements[].party", To: KindInterestedParty},
 		{From: "obligation", Path: "party", To: KindInterestedParty},
 	}
