@@ -91,6 +91,17 @@ func humanize(err error) string {
 	case errors.As(err, &je):
 		return fmt.Sprintf("cannot write %s: JSON has no place for it; give a finite number instead", je.Str)
 	}
+	if rest, ok := strings.CutPrefix(msg, "iso42001: open "); ok && !errors.Is(err, aims.ErrInvalid) {
+		// The store failed under Open: say which workspace and the cause
+		// the database gave, not the layers in between.
+		tenant, _, _ := strings.Cut(rest, ":")
+		inner := err
+		for next := errors.Unwrap(inner); next != nil; next = errors.Unwrap(inner) {
+			inner = next
+		}
+		cause, _, _ := strings.Cut(strings.TrimSpace(inner.Error()), "\n")
+		return fmt.Sprintf("cannot open the workspace (tenant %s): %s; check --db and that the database is reachable", tenant, cause)
+	}
 	var ae *aims.Error
 	if !errors.As(err, &ae) {
 		return tidy(msg)

@@ -97,7 +97,7 @@ func TestErrorsReadAsAPersonExpects(t *testing.T) {
 	if err := os.WriteFile(empty, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	jargon := []string{"fire ", "workflow soa@", "soa/soa-", "soa-decision/", "aims.", "Store.Migrate", "json:", "aimsctl: aimsctl"}
+	jargon := []string{"fire ", "workflow soa@", "soa/soa-", "soa-decision/", "aims.", "Store.Migrate", "json:", "aimsctl: aimsctl", "iso42001:", "sqlstore:"}
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -115,6 +115,8 @@ func TestErrorsReadAsAPersonExpects(t *testing.T) {
 			[]string{"run 'aimsctl init' with the same --db"}},
 		{"a record that does not exist", []string{"nc", "show", "nc-nope", "--db", db},
 			[]string{"there is no nonconformity nc-nope in this workspace"}},
+		{"a database that cannot be opened", []string{"system", "list", "--db", dir},
+			[]string{"cannot open the workspace (tenant default): ", "check --db"}},
 		{"a bad value", []string{"metric", "record", "approval-gap", "--value", "1e400", "--evidence", "x", "--db", db, "--as", "erin"},
 			[]string{"aimsctl metric record: --value:"}},
 	} {
