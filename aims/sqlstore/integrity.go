@@ -78,7 +78,7 @@ func (s *Store) CheckIndex(ctx context.Context, tenant string) error {
 		var index map[indexKey]map[string]string
 		err := s.retry(ctx, func() error {
 			recs, raws = recs[:0], raws[:0]
-			rows, err := s.stmts[qRecordAttrs].QueryContext(ctx, tenant, after.kind, after.kind, after.id, checkPage)
+			rows, err := s.stmts[qRecordAttrs].QueryContext(ctx, tenant, after.kind, after.id, checkPage)
 			if err != nil {
 				return err
 			}
@@ -102,7 +102,7 @@ func (s *Store) CheckIndex(ctx context.Context, tenant string) error {
 				// Past the last record: any index row left is an orphan.
 				var k indexKey
 				var name, value string
-				err := s.stmts[qIndexTail].QueryRowContext(ctx, tenant, after.kind, after.kind, after.id).Scan(&k.kind, &k.id, &name, &value)
+				err := s.stmts[qIndexTail].QueryRowContext(ctx, tenant, after.kind, after.id).Scan(&k.kind, &k.id, &name, &value)
 				if errors.Is(err, sql.ErrNoRows) {
 					return nil
 				}
@@ -112,7 +112,7 @@ func (s *Store) CheckIndex(ctx context.Context, tenant string) error {
 				return err
 			}
 			last := recs[len(recs)-1]
-			rows, err = s.stmts[qIndexRows].QueryContext(ctx, tenant, after.kind, after.kind, after.id, last.kind, last.kind, last.id)
+			rows, err = s.stmts[qIndexRows].QueryContext(ctx, tenant, after.kind, after.id, last.kind, last.id)
 			if err != nil {
 				return err
 			}

@@ -106,10 +106,12 @@ var queryText = [numQueries]string{
 	qInsertLock:  `INSERT INTO ` + tableLocks + ` (tenant) VALUES (?) ON CONFLICT (tenant) DO NOTHING`,
 	qKinds:       `SELECT DISTINCT kind FROM ` + tableRecords + ` WHERE tenant = ? ORDER BY kind`,
 	// CheckIndex pages through the records after a (kind, id) key and
-	// reads the index rows of the same key range (integrity.go).
-	qIndexRows:   `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? AND (kind > ? OR (kind = ? AND id > ?)) AND (kind < ? OR (kind = ? AND id <= ?)) ORDER BY kind, id, name`,
-	qRecordAttrs: `SELECT kind, id, attrs FROM ` + tableRecords + ` WHERE tenant = ? AND (kind > ? OR (kind = ? AND id > ?)) ORDER BY kind, id LIMIT ?`,
-	qIndexTail:   `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? AND (kind > ? OR (kind = ? AND id > ?)) ORDER BY kind, id, name LIMIT 1`,
+	// reads the index rows of the same key range (integrity.go). Row
+	// values, not ORs, so that SQLite seeks the primary key instead of
+	// scanning the tenant for every page.
+	qIndexRows:   `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? AND (kind, id) > (?, ?) AND (kind, id) <= (?, ?) ORDER BY kind, id, name`,
+	qRecordAttrs: `SELECT kind, id, attrs FROM ` + tableRecords + ` WHERE tenant = ? AND (kind, id) > (?, ?) ORDER BY kind, id LIMIT ?`,
+	qIndexTail:   `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? AND (kind, id) > (?, ?) ORDER BY kind, id, name LIMIT 1`,
 	qBusyTimeout: `PRAGMA busy_timeout`,
 	// A write that changes nothing, first in a transaction, takes SQLite's
 	// write lock as BEGIN IMMEDIATE would.
