@@ -14,9 +14,12 @@ import (
 	"github.com/aimsgo/iso42001/risk"
 )
 
-// benchManifest declares n risks, each assessed.
+// benchManifest declares n risks, each assessed, and the roles that
+// found the workspace: alice (top management, AIMS manager) applies it,
+// dave owns the risks.
 func benchManifest(n int) *Manifest {
-	m := &Manifest{APIVersion: ManifestAPIVersion, Kind: ManifestKind, Organisation: OrganisationSpec{Name: "Bench Ltd"}}
+	m := &Manifest{APIVersion: ManifestAPIVersion, Kind: ManifestKind, Organisation: OrganisationSpec{Name: "Bench Ltd"},
+		Roles: []RoleSpec{{ID: "alice", Roles: []aims.Role{aims.RoleTopManagement, aims.RoleAIMSManager}}, {ID: "dave", Roles: []aims.Role{aims.RoleRiskManager}}}}
 	for i := range n {
 		m.Risks = append(m.Risks, RiskSpec{ID: fmt.Sprintf("R-%d", i+1), Title: fmt.Sprintf("Risk %d", i+1), Owner: "dave",
 			Sources: []controls.RiskSource{controls.SourceMachineLearning}, Objectives: []controls.AIObjective{controls.AIObjectiveFairness},
@@ -26,11 +29,24 @@ func benchManifest(n int) *Manifest {
 	return m
 }
 
+// planSizes are the sizes of the plan benchmarks: 1k and 10k;
+// ISO42001_BENCH_LARGE=1 adds 100k (the growth figure), and
+// ISO42001_BENCH_QUICK=1 (CI's smoke run) keeps 1k.
+func planSizes() []int {
+	switch {
+	case os.Getenv("ISO42001_BENCH_LARGE") == "1":
+		return []int{1000, 10000, 100000}
+	case os.Getenv("ISO42001_BENCH_QUICK") == "1":
+		return []int{1000}
+	}
+	return []int{1000, 10000}
+}
+
 // BenchmarkManifestPlan plans a manifest of n risks against a workspace
 // (memstore) that holds the same n: every risk is read, compared field by
 // field and found unchanged.
 func BenchmarkManifestPlan(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
+	for _, n := range planSizes() {
 		b.Run(fmt.Sprintf("risks=%d", n), func(b *testing.B) {
 			a, _ := openMem(b)
 			m := benchManifest(n)
@@ -54,7 +70,7 @@ func BenchmarkManifestPlan(b *testing.B) {
 // BenchmarkManifestPlanBaseline lists and decodes the same n stored
 // risks and nothing else: the floor under a plan.
 func BenchmarkManifestPlanBaseline(b *testing.B) {
-	for _, n := range []int{1000, 10000} {
+	for _, n := range planSizes() {
 		b.Run(fmt.Sprintf("risks=%d", n), func(b *testing.B) {
 			a, _ := openMem(b)
 			if _, err := a.Apply(b.Context(), "alice", benchManifest(n), nil); err != nil {
