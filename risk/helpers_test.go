@@ -49,9 +49,15 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureOn(t, memstore.New())
+}
+
+// newFixtureOn is newFixture on store.
+func newFixtureOn(t testing.TB, store aims.Store) *fixture {
+	t.Helper()
 	ctx := context.Background()
 	clk := &clock{now: t0}
-	ws, err := aims.NewWorkspace(memstore.New(), "acme", &aims.Options{Clock: clk.Now})
+	ws, err := aims.NewWorkspace(store, "acme", &aims.Options{Clock: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,14 +2,19 @@ package risk
 
 import (
 	"context"
+	"database/sql"
 	"maps"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	_ "modernc.org/sqlite"
+
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/aims/sqlstore"
 )
 
 // viewOpts compares views' times as instants: the attribute holds UTC,
@@ -205,5 +210,35 @@ func TestCounts(t *testing.T) {
 	}
 	if n != wantStates[StateAccepted] {
 		t.Errorf("BandCounts(accepted) = %v, want %d risks in all", accepted, wantStates[StateAccepted])
+	}
+}
+
+// TestViewsSQLite: on a SQL store the views come from Select (the
+// attribute column, escapes included) and match the documents, old
+// records too.
+func TestViewsSQLite(t *testing.T) {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "risk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	store, err := sqlstore.Open(t.Context(), db, sqlstore.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixtureOn(t, store)
+	f.populate(t)
+	rk := driftRisk()
+	rk.ID, rk.Title = "risk-20", "Drift \"quoted\", tabbed\tand ünïcode \\ slash"
+	if err := f.reg.Add(t.Context(), alice, rk); err != nil {
+		t.Fatal(err)
+	}
+	want := decodedViews(t, f.reg)
+	if d := cmp.Diff(want, collectViews(t, f.reg), viewOpts); d != "" {
+		t.Errorf("views on SQLite differ from the documents' (-decoded +views):\n%s", d)
+	}
+	downgrade(t, f.ws, "risk-1")
+	if d := cmp.Diff(want, collectViews(t, f.reg), viewOpts, cmpopts.IgnoreFields(View{}, "Version")); d != "" {
+		t.Errorf("views on SQLite with an old record differ (-decoded +views):\n%s", d)
 	}
 }
