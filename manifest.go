@@ -22,8 +22,12 @@ const (
 // its context (4.1-4.3), its AI policy and documented information (5.2,
 // 7.5), roles (5.3), objectives (6.2), risk criteria, risks and their
 // treatment (6.1.2, 6.1.3), Statement of Applicability decisions and
-// obligations (6.1.3), metrics (9.1) and its internal audit programmes
-// (9.2). It is "AIMS as code": [DecodeManifest] reads it from YAML or
+// obligations (6.1.3), metrics (9.1), its internal audit programmes
+// (9.2) and its impact assessments (6.1.4, 8.4); and the records of what
+// happened that it keeps as documented information (7.5): measurements
+// (9.1), internal audits carried out (9.2) and management reviews held
+// (9.3), each played through its service as the actors it names, and
+// never changed once recorded. It is "AIMS as code": [DecodeManifest] reads it from YAML or
 // JSON, [AIMS.Plan] compares it with the workspace, [AIMS.Apply] carries
 // the differences out through the services, and [AIMS.Export] writes the
 // workspace back as a manifest.

@@ -78,7 +78,9 @@ type Change struct {
 // Plan is the typed difference between a manifest and a workspace: one
 // [Change] per record, in the order [AIMS.Apply] carries them out
 // (organisation, roles, context, systems, scope, objectives, criteria,
-// documents, risks, SoA, metrics, audit programmes; deletions last).
+// documents, risks, SoA decisions and obligations, metrics, audit
+// programmes, impact assessments, the SoA approval, measurements, audits,
+// reviews; deletions last).
 type Plan struct {
 	Changes []Change `json:"changes"`
 }
@@ -152,7 +154,9 @@ type PlanOptions struct {
 	// systems, roles, objectives, metrics and audit programmes are
 	// deleted, SoA decisions revoked and obligations deleted, documents
 	// withdrawn, monitored risks closed. The organisation, scope and
-	// criteria are never pruned.
+	// criteria are never pruned, nor are impact assessments (an approved
+	// one is superseded by its successor) and the records of what
+	// happened (measurements, audits, reviews), which are kept (7.5.3).
 	Prune bool
 	// Actor is who carries out the changes that are no one else's (the
 	// records without an author, owner or approver); [AIMS.Apply] sets
