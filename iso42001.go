@@ -91,6 +91,7 @@ type AIMS struct {
 	trace      []Support
 	traceIndex map[string]int
 	traceKeys  *traceTable
+	opts       Options // as given to Open, for a staged twin (Apply)
 }
 
 // Open opens the AIMS of tenant in store with every service wired: the
@@ -121,7 +122,7 @@ func Open(ctx context.Context, store aims.Store, tenant string, opts *Options) (
 	if err != nil {
 		return nil, err
 	}
-	a := &AIMS{ws: ws, cat: o.Catalog}
+	a := &AIMS{ws: ws, cat: o.Catalog, opts: o}
 	if a.cat == nil {
 		a.cat = controls.ISO42001()
 	}

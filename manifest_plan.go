@@ -241,10 +241,15 @@ func (a *AIMS) Plan(ctx context.Context, m *Manifest, opts *PlanOptions) (*Plan,
 // aims.ErrForbidden before writing.
 //
 // A manifest with any problem writes nothing: Apply validates everything
-// and plans every change before the first write. A record changed by
-// someone else between the plan and its write fails with an error
-// matching aims.ErrConflict; the changes before it stay written, and
-// applying again carries out the rest. After new risk criteria are
+// and plans every change before the first write. On a store that is an
+// aims.Transactor, Apply is all or nothing: it carries the plan out on an
+// aims.Staging of the store and commits every record and journal entry in
+// one transaction, so a failure at any step leaves the workspace as it
+// was; a writer who changed the workspace meanwhile makes Apply plan and
+// run again (three times at most, then aims.ErrConflict). On any other
+// store, a record changed by someone else between the plan and its write
+// fails with an error matching aims.ErrConflict; the changes before it
+// stay written, and applying again carries out the rest. After new risk criteria are
 // saved, reopen the AIMS ([Open] reads them once) before using its risk
 // register.
 func (a *AIMS) Apply(ctx context.Context, actor string, m *Manifest, opts *ApplyOptions) (*Plan, error) {
@@ -255,6 +260,43 @@ func (a *AIMS) Apply(ctx context.Context, actor string, m *Manifest, opts *Apply
 	if opts != nil {
 		o = *opts
 	}
+	if _, ok := a.ws.Store().(aims.Transactor); ok {
+		return a.applyStaged(ctx, actor, m, o)
+	}
+	return a.apply(ctx, actor, m, o)
+}
+
+// applyStaged runs apply on a twin of a over an aims.Staging of its store
+// and commits what it wrote in one transaction, planning again when
+// another writer got there first.
+func (a *AIMS) applyStaged(ctx context.Context, actor string, m *Manifest, o ApplyOptions) (*Plan, error) {
+	const attempts = 3
+	for try := 1; ; try++ {
+		st, err := aims.NewStaging(a.ws.Store(), a.Tenant())
+		if err != nil {
+			return nil, err
+		}
+		opts := a.opts
+		twin, err := Open(ctx, st, a.Tenant(), &opts)
+		if err != nil {
+			return nil, err
+		}
+		p, err := twin.apply(ctx, actor, m, o)
+		if err != nil {
+			return p, err // nothing reached the store
+		}
+		err = st.Commit(ctx)
+		if err == nil || !errors.Is(err, aims.ErrConflict) || try == attempts {
+			if err != nil {
+				return p, fmt.Errorf("iso42001: apply: %w", err)
+			}
+			return p, nil
+		}
+	}
+}
+
+// apply plans m and carries the plan out on a's own store.
+func (a *AIMS) apply(ctx context.Context, actor string, m *Manifest, o ApplyOptions) (*Plan, error) {
 	p, err := a.Plan(ctx, m, &PlanOptions{Prune: o.Prune, Actor: actor})
 	if err != nil {
 		return nil, err
