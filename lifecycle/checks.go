@@ -133,28 +133,40 @@ func bySystem[T any, P aims.Doc[T]](ctx context.Context, c *aims.Collection[T, P
 
 // stageIndex orders the life cycle stages; -1 for an unrecorded stage.
 func stageIndex(s aims.LifecycleStage) int {
-	return slices.Index([]aims.LifecycleStage{aims.StageInception, aims.StageDesignDevelopment, aims.StageVerificationValidation,
-		aims.StageDeployment, aims.StageOperationMonitoring, aims.StageReEvaluation, aims.StageRetirement}, s)
+	switch s {
+	case aims.StageInception:
+		return 0
+	case aims.StageDesignDevelopment:
+		return 1
+	case aims.StageVerificationValidation:
+		return 2
+	case aims.StageDeployment:
+		return 3
+	case aims.StageOperationMonitoring:
+		return 4
+	case aims.StageReEvaluation:
+		return 5
+	case aims.StageRetirement:
+		return 6
+	}
+	return -1
 }
 
 // systemCheck says what one in-scope system lacks ("" when nothing).
-type systemCheck func(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error)
+type systemCheck func(ctx context.Context, ws *aims.Workspace, sys scoped) (string, error)
 
 // perSystem runs lacks over every in-scope AI system at or past from. No
 // system in scope fails (there is nothing to audit yet); systems in scope
 // but none at the stage passes as not applicable, saying so.
 func perSystem(from aims.LifecycleStage, what string, lacks systemCheck) checkFunc {
 	return func(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
-		systems, err := all(ctx, aims.AISystems(ws))
+		systems, err := inScopeSystems(ctx, ws)
 		if err != nil {
 			return false, "", err
 		}
 		var inScope, failing []string
 		n := 0
-		for _, sys := range sortedSystems(systems) {
-			if !sys.InScope {
-				continue
-			}
+		for _, sys := range systems {
 			inScope = append(inScope, sys.ID)
 			if sys.Stage == "" {
 				failing = append(failing, sys.ID+" (no life cycle stage recorded)")
@@ -178,7 +190,7 @@ func perSystem(from aims.LifecycleStage, what string, lacks systemCheck) checkFu
 		case len(failing) > 0:
 			return false, fmt.Sprintf("%d in-scope AI systems lack %s: %s", len(failing), what, some(failing, ", ")), nil
 		case n == 0:
-			return true, fmt.Sprintf("not applicable because no in-scope AI system has reached %s (%s)", from, strings.Join(inScope, ", ")), nil
+			return true, fmt.Sprintf("not applicable because no in-scope AI system has reached %s (%s)", from, some(inScope, ", ")), nil
 		}
 		return true, fmt.Sprintf("%d in-scope AI systems at or past %s have %s", n, from, what), nil
 	}
@@ -194,10 +206,31 @@ func some(items []string, sep string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(items[:shown], sep), len(items)-shown)
 }
 
-func sortedSystems(list []*aims.AISystem) []*aims.AISystem {
-	out := slices.Clone(list)
-	slices.SortFunc(out, func(a, b *aims.AISystem) int { return natsort.Compare(a.ID, b.ID) })
-	return out
+// scoped is an in-scope AI system as the life cycle checks need it: its
+// id and stage, read from the inventory's indexed attributes.
+type scoped struct {
+	ID    string
+	Stage aims.LifecycleStage
+}
+
+// inScopeSystems returns the in-scope AI systems in natural id order,
+// read once per run from the index (aims.SelectAll: no document is
+// decoded, and a store with a Querier filters in place).
+type scopedKey struct{ tenant string }
+
+func inScopeSystems(ctx context.Context, ws *aims.Workspace) ([]scoped, error) {
+	return aims.Cached(ctx, scopedKey{ws.Tenant()}, func() ([]scoped, error) {
+		q := aims.Query{Kind: aims.AISystems(ws).Kind(), Where: map[string]string{"inScope": "true"}}
+		var out []scoped
+		for row, err := range aims.SelectAll(ctx, ws.Store(), ws.Tenant(), q, []string{"stage"}) {
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, scoped{ID: row.ID, Stage: aims.LifecycleStage(row.Values[0])})
+		}
+		slices.SortFunc(out, func(a, b scoped) int { return natsort.Compare(a.ID, b.ID) })
+		return out, nil
+	})
 }
 
 // matching returns the ids of recs that pass ok (all when ok is nil).
@@ -211,7 +244,7 @@ func matching[P interface{ Header() *aims.Meta }](recs []P, ok func(P) bool) []s
 	return out
 }
 
-func systemRequirements(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
+func systemRequirements(ctx context.Context, ws *aims.Workspace, sys scoped) (string, error) {
 	recs, err := bySystem(ctx, Requirements(ws), func(r *Requirement) string { return r.System })
 	if err != nil || len(recs[sys.ID]) > 0 {
 		return "", err
@@ -219,7 +252,7 @@ func systemRequirements(ctx context.Context, ws *aims.Workspace, sys *aims.AISys
 	return "no requirement recorded", nil
 }
 
-func systemVerified(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
+func systemVerified(ctx context.Context, ws *aims.Workspace, sys scoped) (string, error) {
 	recs, err := bySystem(ctx, Verifications(ws), func(v *Verification) string { return v.System })
 	if err != nil {
 		return "", err
@@ -245,7 +278,7 @@ func systemVerified(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem)
 	return "no verification recorded", nil
 }
 
-func systemDeployed(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
+func systemDeployed(ctx context.Context, ws *aims.Workspace, sys scoped) (string, error) {
 	recs, err := bySystem(ctx, DeploymentApprovals(ws), func(d *DeploymentApproval) string { return d.System })
 	if err != nil {
 		return "", err
@@ -259,7 +292,7 @@ func systemDeployed(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem)
 	return "no deployment approval recorded", nil
 }
 
-func systemTechDoc(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
+func systemTechDoc(ctx context.Context, ws *aims.Workspace, sys scoped) (string, error) {
 	recs, err := bySystem(ctx, TechnicalDocs(ws), func(t *TechnicalDoc) string { return t.System })
 	if err != nil {
 		return "", err
@@ -273,7 +306,7 @@ func systemTechDoc(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) 
 	return "no technical documentation recorded", nil
 }
 
-func systemEventLog(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
+func systemEventLog(ctx context.Context, ws *aims.Workspace, sys scoped) (string, error) {
 	recs, err := bySystem(ctx, EventLogPolicies(ws), func(e *EventLogPolicy) string { return e.System })
 	if err != nil || len(recs[sys.ID]) > 0 {
 		return "", err
@@ -284,7 +317,7 @@ func systemEventLog(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem)
 // resourceKinds are the kinds every AI system needs (A.4.3-A.4.6).
 var resourceKinds = []ResourceKind{ResourceData, ResourceTooling, ResourceComputing, ResourceHuman}
 
-func systemResources(ctx context.Context, ws *aims.Workspace, sys *aims.AISystem) (string, error) {
+func systemResources(ctx context.Context, ws *aims.Workspace, sys scoped) (string, error) {
 	recs, err := bySystem(ctx, Resources(ws), func(r *Resource) string { return r.System })
 	if err != nil {
 		return "", err
@@ -335,8 +368,8 @@ func datasetsBySystem(ctx context.Context, ws *aims.Workspace) (map[string][]*Da
 
 // inScopeDatasets returns the in-scope systems (sorted) and the datasets
 // linked to at least one of them.
-func inScopeDatasets(ctx context.Context, ws *aims.Workspace) ([]*aims.AISystem, []*Dataset, error) {
-	systems, err := all(ctx, aims.AISystems(ws))
+func inScopeDatasets(ctx context.Context, ws *aims.Workspace) ([]scoped, []*Dataset, error) {
+	in, err := inScopeSystems(ctx, ws)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -344,13 +377,9 @@ func inScopeDatasets(ctx context.Context, ws *aims.Workspace) ([]*aims.AISystem,
 	if err != nil {
 		return nil, nil, err
 	}
-	var in []*aims.AISystem
-	ids := map[string]bool{}
-	for _, s := range sortedSystems(systems) {
-		if s.InScope {
-			in = append(in, s)
-			ids[s.ID] = true
-		}
+	ids := make(map[string]bool, len(in))
+	for _, s := range in {
+		ids[s.ID] = true
 	}
 	var used []*Dataset
 	for _, d := range ds {
@@ -378,9 +407,28 @@ func checkDataProvenance(ctx context.Context, ws *aims.Workspace) (bool, string,
 	if err != nil {
 		return false, "", err
 	}
+	// The data sources are in the systems' documents: this check is the
+	// one that decodes the inventory (once per run, shared).
+	systems, err := all(ctx, aims.AISystems(ws))
+	if err != nil {
+		return false, "", err
+	}
+	at := make(map[string]int, len(in))
+	for i, s := range in {
+		at[s.ID] = i
+	}
+	docs := make([]*aims.AISystem, len(in))
+	for _, s := range systems {
+		if i, ok := at[s.ID]; ok {
+			docs[i] = s
+		}
+	}
 	var bad []string
 	sources := 0
-	for _, s := range in {
+	for _, s := range docs {
+		if s == nil { // in scope by the index, gone since: nothing to read
+			continue
+		}
 		for _, src := range s.DataSources {
 			sources++
 			if !slices.ContainsFunc(bySys[s.ID], func(d *Dataset) bool { return d.Name == src.Name }) {
