@@ -40,6 +40,7 @@ var stage2 = map[string]bool{
 	"risk-treatment-results":     true,
 	"impact-assessments-current": true,
 	audit.CheckMetricsDefined:    true,
+	audit.CheckMonitoringResults: true,
 	audit.CheckInternalAudit:     true,
 	audit.CheckAuditCoverage:     true,
 	audit.CheckManagementReview:  true,

@@ -327,7 +327,7 @@ func TestApplyNorthwindReadiness(t *testing.T) {
 		"ai-policy", "roles-assigned", "risk-criteria", "risk-assessed", "risk-assessment-process", "risk-treated",
 		"risk-treatment-process", "impact-assessment-process", "ai-objectives", "resources", "competence-evidence",
 		"awareness", "communication", "documented-information", "operational-planning", "audit-programme", "nonconformity-records",
-		"impact-assessed", "monitoring-results", "audit-results", "management-review-results"}
+		"impact-assessed", "monitoring-recorded", "audit-results", "management-review-results"}
 	seen := map[string]bool{}
 	for _, it := range rep.Items {
 		seen[it.ID] = true

@@ -15,8 +15,10 @@ import (
 // Check ids of the audit package, shared by the PDCA gates ([Checks]) and
 // certification readiness ([Readiness]).
 const (
-	CheckMetricsDefined       = "monitoring-metrics-defined"
-	CheckMonitoringResults    = "monitoring-results"
+	CheckMetricsDefined    = "monitoring-metrics-defined"
+	CheckMonitoringResults = "monitoring-results"
+	// CheckMonitoringRecorded is stage 1's: some monitoring result exists.
+	CheckMonitoringRecorded   = "monitoring-recorded"
 	CheckInternalAudit        = "internal-audit-completed"
 	CheckManagementReview     = "management-review-held"
 	CheckCorrectiveActions    = "corrective-actions-tracked"

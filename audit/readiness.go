@@ -127,14 +127,14 @@ func StageChecks(stage Stage) []aims.Check {
 		byID[c.ID] = c
 	}
 	out = append(out,
-		byID[CheckMonitoringResults],
+		aims.Check{ID: CheckMonitoringRecorded, Clause: "9.1", Title: "Monitoring results retained", Gate: aims.GateCheckToAct, Run: checkAnyMeasurement},
 		aims.Check{ID: CheckAuditProgramme, Clause: "9.2.2", Title: "Audit programme established", Gate: aims.GateDoToCheck, Run: checkProgramme},
 		aims.Check{ID: "audit-results", Clause: "9.2.2", Title: "Audit results retained", Gate: aims.GateCheckToAct, Run: checkAnyAudit},
 		aims.Check{ID: "management-review-results", Clause: "9.3.3", Title: "Management review results retained", Gate: aims.GateActToPlan, Run: checkAnyReview},
 		aims.Check{ID: CheckNonconformityRecords, Clause: "10.2", Title: "Nonconformities and actions recorded", Gate: aims.GateActToPlan, Run: checkNCRecords},
 	)
 	if stage >= Stage2 {
-		out = append(out, byID[CheckInternalAudit], byID[CheckManagementReview], byID[CheckCorrectiveActions],
+		out = append(out, byID[CheckMonitoringResults], byID[CheckInternalAudit], byID[CheckManagementReview], byID[CheckCorrectiveActions],
 			aims.Check{ID: CheckControlsEvidenced, Clause: "8.1", Title: "Controls operating with evidence", Gate: aims.GateCheckToAct, Run: checkControlsEvidenced})
 	}
 	return out
@@ -146,6 +146,17 @@ func checkProgramme(ctx context.Context, ws *aims.Workspace) (bool, string, erro
 		return false, "no internal audit programme is recorded", err
 	}
 	return true, "an internal audit programme is recorded", nil
+}
+
+// checkAnyMeasurement asks that monitoring has produced results at all:
+// stage 1 sees that it is performed, and stage 2 asks for results of the
+// current cycle ([CheckMonitoringResults]), as with audits and reviews.
+func checkAnyMeasurement(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
+	ok, err := anyOf(ctx, ws, KindMeasurement, nil)
+	if err != nil || !ok {
+		return false, "no measurement has been recorded", err
+	}
+	return true, "measurements are retained", nil
 }
 
 func checkAnyAudit(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
