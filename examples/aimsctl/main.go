@@ -5,7 +5,7 @@
 //	aimsctl catalog [--format table|md|csv|json|oscal]
 //	aimsctl catalog show A.6.2.8
 //	aimsctl catalog map --to nist-ai-rmf|eu-ai-act|iso27001
-//	aimsctl init [--db FILE|postgres://...]
+//	aimsctl init [--db FILE|postgres://...] [--owner NAME]
 //	aimsctl system add --id ID --name NAME [--role provider] [--owner WHO]
 //	aimsctl journal verify
 //	aimsctl pdca status
