@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/internal/cputime"
 	"github.com/aimsgo/iso42001/lifecycle"
 )
 
@@ -28,13 +29,13 @@ func BenchmarkImportModelCards(b *testing.B) {
 				b.StopTimer()
 				ws := newWorkspace(b, nil)
 				b.StartTimer()
-				start := cpuTime()
+				start := cputime.Now()
 				for i := range n {
 					if _, err := lifecycle.ImportModelCard(b.Context(), ws, "importer", fmt.Sprintf("system-%d", i), bytes.NewReader(data), nil); err != nil {
 						b.Fatal(err)
 					}
 				}
-				cpu += cpuTime() - start
+				cpu += cputime.Now() - start
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/card")
 			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*n), "cpu-ns/card")
@@ -122,7 +123,7 @@ func BenchmarkChecks(b *testing.B) {
 			ws := checksFixture(b, n)
 			checks := lifecycle.Checks(lifecycle.CheckOptions{})
 			b.ReportAllocs()
-			start := cpuTime()
+			start := cputime.Now()
 			for b.Loop() {
 				ctx := aims.WithRunCache(b.Context())
 				for _, c := range checks {
@@ -132,7 +133,7 @@ func BenchmarkChecks(b *testing.B) {
 					}
 				}
 			}
-			b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64((cputime.Now()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 		})
 	}
 }
@@ -143,7 +144,7 @@ func BenchmarkChecksBaseline(b *testing.B) {
 			ws := checksFixture(b, n)
 			ctx := b.Context()
 			b.ReportAllocs()
-			start := cpuTime()
+			start := cputime.Now()
 			for b.Loop() {
 				var total int
 				count := func(k int, err error) {
@@ -169,7 +170,7 @@ func BenchmarkChecksBaseline(b *testing.B) {
 					b.Fatalf("read %d records", total)
 				}
 			}
-			b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64((cputime.Now()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

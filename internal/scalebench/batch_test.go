@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/aimsgo/iso42001/aims/memstore"
 	"github.com/aimsgo/iso42001/aims/sqlstore"
 	"github.com/aimsgo/iso42001/controls"
+	"github.com/aimsgo/iso42001/internal/cputime"
 	"github.com/aimsgo/iso42001/risk"
 )
 
@@ -29,16 +29,6 @@ const importChunk = 5000
 // incrementalTail is the number of entries the incremental Verify checks.
 const incrementalTail = 1000
 
-// cpuTime returns the process's user plus system CPU time so far: steadier
-// than wall time on a shared machine.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // cpuOf runs fn and returns the CPU time it took.
 func cpuOf(fn func()) time.Duration {
 	cpu, _ := spanOf(fn)
@@ -48,9 +38,9 @@ func cpuOf(fn func()) time.Duration {
 // spanOf runs fn and returns the CPU and wall time it took. On
 // PostgreSQL the server's CPU is not the process's: compare wall times.
 func spanOf(fn func()) (cpu, wall time.Duration) {
-	t0, w0 := cpuTime(), time.Now()
+	t0, w0 := cputime.Now(), time.Now()
 	fn()
-	return cpuTime() - t0, time.Since(w0)
+	return cputime.Now() - t0, time.Since(w0)
 }
 
 // batchBackend opens a fresh store; db is nil for memstore.

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/aimsgo/iso42001/aims/sqlstore"
 	"github.com/aimsgo/iso42001/audit"
 	"github.com/aimsgo/iso42001/controls"
+	"github.com/aimsgo/iso42001/internal/cputime"
 	"github.com/aimsgo/iso42001/risk"
 )
 
@@ -40,15 +40,6 @@ import (
 // documents straight into the store in batches without journal entries:
 // reads do not consult the journal, and a million records through the
 // public API would take the benchmark's whole budget.
-
-// cpuNow returns the process's CPU time so far.
-func cpuNow() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 func readSizes(b *testing.B) []int {
 	env := os.Getenv("ISO42001_READ_SCALE")
@@ -253,11 +244,11 @@ func measure(b *testing.B, op func(ctx context.Context) error) {
 	}
 	var cpu time.Duration
 	for b.Loop() {
-		c0 := cpuNow()
+		c0 := cputime.Now()
 		if err := op(ctx); err != nil {
 			b.Fatal(err)
 		}
-		cpu += cpuNow() - c0
+		cpu += cputime.Now() - c0
 	}
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
 }

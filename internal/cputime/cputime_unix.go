@@ -1,16 +1,15 @@
 //go:build unix
 
-package iso42001_test
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the CPU time the process has used, user and system, so
-// that a benchmark on a shared machine can report work rather than wall
-// time.
-func cpuTime() time.Duration {
+// Now returns the CPU time the process has used so far, user and
+// system; 0 when the system cannot tell.
+func Now() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
