@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -577,42 +576,18 @@ func (s *Store) List(ctx context.Context, tenant string, q aims.Query) (aims.Pag
 	if err := ctx.Err(); err != nil {
 		return aims.Page{}, err
 	}
-	if err := checkTenant(tenant); err != nil {
-		return aims.Page{}, err
-	}
-	var p aims.Problems
-	if !aims.ValidName(q.Kind) {
-		p.Addf("kind", "must be 1-200 printable bytes, got %q", q.Kind)
-	}
-	if !storable(q.After) {
-		p.Addf("after", "must be valid UTF-8 without NUL bytes, got %q", q.After)
-	}
-	keys := make([]string, 0, len(q.Where))
-	for k, v := range q.Where {
-		if !aims.ValidName(k) {
-			p.Addf("where", "key %q must be 1-200 printable bytes", k)
-		} else if !storable(v) {
-			p.Addf("where["+k+"]", "value must be valid UTF-8 without NUL bytes, got %q", v)
-		}
-		keys = append(keys, k)
-	}
-	if err := p.Err(); err != nil {
+	where, args, err := s.filter(tenant, q, "r")
+	if err != nil {
 		return aims.Page{}, err
 	}
 	if err := s.ready(ctx); err != nil {
 		return aims.Page{}, err
 	}
 	limit := aims.PageLimit(q.Limit)
-	slices.Sort(keys) // the same filter set always makes the same statement
 
 	var b strings.Builder
-	b.WriteString(`SELECT r.id, r.version, r.attrs, r.data FROM ` + tableRecords + ` r WHERE r.tenant = ? AND r.kind = ? AND r.id > ?`)
-	args := make([]any, 0, 4+2*len(keys))
-	args = append(args, tenant, q.Kind, q.After)
-	for _, k := range keys {
-		b.WriteString(` AND EXISTS (SELECT 1 FROM ` + tableAttrs + ` a WHERE a.tenant = r.tenant AND a.kind = r.kind AND a.id = r.id AND a.name = ? AND a.value = ?)`)
-		args = append(args, k, q.Where[k])
-	}
+	b.WriteString(`SELECT r.id, r.version, r.attrs, r.data FROM ` + tableRecords + ` r WHERE ` + where + ` AND r.id > ?`)
+	args = append(args, q.After)
 	// One row more than the page tells whether another page follows.
 	b.WriteString(` ORDER BY r.id LIMIT ?`)
 	args = append(args, limit+1)
@@ -620,7 +595,7 @@ func (s *Store) List(ctx context.Context, tenant string, q aims.Query) (aims.Pag
 	st := s.listStmt(ctx, query)
 
 	var page aims.Page
-	err := s.retry(ctx, func() error {
+	err = s.retry(ctx, func() error {
 		page = aims.Page{}
 		var rows *sql.Rows
 		var err error
