@@ -27,7 +27,9 @@ const (
 // happened that it keeps as documented information (7.5): measurements
 // (9.1), internal audits carried out (9.2) and management reviews held
 // (9.3), each played through its service as the actors it names, and
-// never changed once recorded. It is "AIMS as code": [DecodeManifest] reads it from YAML or
+// never changed once recorded; and the life cycle records of its AI
+// systems (A.4, A.6, A.7) with its awareness and communication (7.3,
+// 7.4), deployments approved through their workflow. It is "AIMS as code": [DecodeManifest] reads it from YAML or
 // JSON, [AIMS.Plan] compares it with the workspace, [AIMS.Apply] carries
 // the differences out through the services, and [AIMS.Export] writes the
 // workspace back as a manifest.
@@ -82,6 +84,9 @@ type Manifest struct {
 	// Reviews are the management reviews held (9.3), with their
 	// decisions and actions.
 	Reviews []ReviewSpec `json:"reviews,omitempty"`
+	// Lifecycle holds the life cycle records of the AI systems (A.4,
+	// A.6, A.7) and the awareness and communication (7.3, 7.4).
+	Lifecycle *LifecycleSpec `json:"lifecycle,omitempty"`
 
 	src *source // where each field was read from; nil when built in code
 }

@@ -131,6 +131,9 @@ func (a *AIMS) Export(ctx context.Context) (*Manifest, error) {
 	if err := a.exportRecords(ctx, m); err != nil {
 		return nil, err
 	}
+	if err := a.exportLifecycle(ctx, m); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 

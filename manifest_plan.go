@@ -205,7 +205,7 @@ func (a *AIMS) Plan(ctx context.Context, m *Manifest, opts *PlanOptions) (*Plan,
 	for _, step := range []func(context.Context) error{
 		pl.organisation, pl.roles, pl.issues, pl.parties, pl.systems, pl.scope, pl.objectives,
 		pl.criteria, pl.documents, pl.risks, pl.decisions, pl.obligations, pl.metrics, pl.programmes, pl.impactAssessments,
-		pl.soaApproval, pl.measurements, pl.audits, pl.reviews,
+		pl.soaApproval, pl.lifecycle, pl.measurements, pl.audits, pl.reviews,
 	} {
 		if err := step(ctx); err != nil {
 			return nil, err

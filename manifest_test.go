@@ -22,6 +22,7 @@ import (
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/aims/memstore"
 	"github.com/aimsgo/iso42001/audit"
+	"github.com/aimsgo/iso42001/lifecycle"
 	"github.com/aimsgo/iso42001/risk"
 	"github.com/aimsgo/iso42001/soa"
 )
@@ -190,6 +191,7 @@ func TestDecodeManifestErrors(t *testing.T) {
 		}(), "m.yaml:34: the manifest nests deeper than 32 levels"},
 		{"anchor bomb", hdr + "organisation: " + strings.Repeat("&a ", 5000) + "x\n", "m.yaml:3: the manifest uses YAML anchors or aliases, which are not supported"},
 		{"long list", hdr + "organisation:\n  sectors:\n" + strings.Repeat("    - s\n", MaxManifestEntries+1), "m.yaml:25005: the manifest has a YAML mapping or list of more than 25000 entries"},
+		{"unknown field in the life cycle", hdr + "organisation:\n  name: x\nlifecycle:\n  requirements:\n    - id: r\n      colour: red\n", "m.yaml:8:7: lifecycle.requirements[0].colour: unknown field \"colour\""},
 		{"too big", hdr + strings.Repeat("#", MaxManifestBytes), fmt.Sprintf("m.yaml: the manifest is %d bytes, more than the limit of %d", MaxManifestBytes+len(hdr), MaxManifestBytes)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -240,6 +242,15 @@ func TestManifestValidateReferences(t *testing.T) {
 		{"auditor of her own area", "      - frank\n    lead: frank\n", "      - carol\n    lead: carol\n", []string{"audits[1].auditors[0]: \"carol\" owns area 9"}},
 		{"finding without a result", "        ref: \"8.3\"\n        statement:", "        ref: \"9.1\"\n        statement:", []string{"audits[0].findings[0].ref: \"9.1\" has no result"}},
 		{"review held by someone without authority", "    heldBy: bob\n", "    heldBy: dave\n", []string{"reviews[0].heldBy: \"dave\" must hold the top-management role"}},
+		{"requirement of an unknown system", "      system: credit-model\n      stage: inception\n", "      system: credit-modle\n      stage: inception\n", []string{"lifecycle.requirements[1].system: unknown AI system \"credit-modle\""}},
+		{"requirement owned by an unknown person", "      owner: dave\n  verifications:", "      owner: zed\n  verifications:", []string{"lifecycle.requirements[1].owner: unknown person \"zed\""}},
+		{"verification in the future", "      signedAt: \"2026-01-15T10:00:00Z\"\n    - id: ver-credit-v3", "      signedAt: \"2027-01-15T10:00:00Z\"\n    - id: ver-credit-v3", []string{"lifecycle.verifications[0].signedAt: 2027-01-15T10:00:00Z is after now"}},
+		{"passed verification missing its threshold", "          value: 3.1\n          threshold: 5\n", "          value: 3.1\n", []string{"lifecycle.verifications[1].results[0].threshold: is required when the verification passed", "lifecycle.verifications[1].results[0].direction: must be empty without a threshold"}},
+		{"deployment approved by its requester", "      requestedBy: erin\n      approvedBy: bob\n", "      requestedBy: erin\n      approvedBy: erin\n", []string{"lifecycle.deploymentApprovals[0].approvedBy: must not be the requester"}},
+		{"deployment approved without authority", "      requestedBy: erin\n      approvedBy: bob\n", "      requestedBy: erin\n      approvedBy: dave\n", []string{"lifecycle.deploymentApprovals[0].approvedBy: \"dave\" must hold the approver or top-management role"}},
+		{"deployment on an unknown verification", "        - ver-credit-v3\n      requestedBy", "        - ver-credit-v4\n      requestedBy", []string{"lifecycle.deploymentApprovals[1].verifications[0]: unknown verification \"ver-credit-v4\""}},
+		{"deployment on another system's verification", "        - ver-credit-v3\n      requestedBy", "        - ver-assistant-2025-11\n      requestedBy", []string{"lifecycle.deploymentApprovals[1].verifications[0]: verification \"ver-assistant-2025-11\" is of AI system \"support-assistant\""}},
+		{"communication about an unknown system", "      audience: external\n      aiSystems:\n        - credit-model\n", "      audience: external\n      aiSystems:\n        - credit-modle\n", []string{"lifecycle.communications[1].aiSystems[0]: unknown AI system \"credit-modle\""}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -780,6 +791,8 @@ func TestApplyBadRecordWritesNothing(t *testing.T) {
 		{"    metric: approval-gap\n", "    metric: approval-rate\n", `measurements[0].metric: unknown metric "approval-rate"`},
 		{"    programme: prog-2026\n    title: Performance evaluation\n", "    programme: prog-2025\n    title: Performance evaluation\n", `audits[1].programme: unknown audit programme "prog-2025"`},
 		{"    heldBy: bob\n", "    heldBy: zed\n", `reviews[0].heldBy: "zed" must hold the top-management role`},
+		{"      resourceKind: data\n      system: credit-model\n", "      resourceKind: data\n      system: credit-modle\n", `unknown AI system "credit-modle"`},
+		{"      requestedBy: erin\n      approvedBy: bob\n", "      requestedBy: erin\n      approvedBy: erin\n", `lifecycle.deploymentApprovals[0].approvedBy: must not be the requester`},
 	} {
 		t.Run(tc.want, func(t *testing.T) {
 			t.Parallel()
@@ -829,6 +842,8 @@ func TestRecordsDoNotChange(t *testing.T) {
 		{func(m *Manifest) { m.Audits[0].Conclusion = "Fine." }, "audits[0]: audit audit-2026-1 is already recorded and differs in conclusion"},
 		{func(m *Manifest) { m.Reviews[0].Decisions = []string{"Stop"} }, "reviews[0]: review mr-2026-1 is already recorded and differs in decisions[0]"},
 		{func(m *Manifest) { m.ImpactAssessments[1].Misuse = nil }, "impactAssessments[1]: assessment IA-credit-1 is approved and differs in misuse"},
+		{func(m *Manifest) { m.Lifecycle.DeploymentApprovals[1].Release = "v4" },
+			"lifecycle.deploymentApprovals[1]: deployment approval dep-credit-v3 is already recorded and differs in release"},
 	} {
 		m := readManifest(t, "northwind.yaml")
 		tc.edit(m)
@@ -846,6 +861,13 @@ func TestRecordsDoNotChange(t *testing.T) {
 	}
 	if au.Lead != "frank" || au.Checklist[0].Auditor != "frank" || !au.Completed.Equal(time.Date(2026, 2, 18, 13, 0, 0, 0, time.UTC)) {
 		t.Errorf("audit-2026-2: lead %s, first result by %s, completed %s", au.Lead, au.Checklist[0].Auditor, au.Completed)
+	}
+	dep, err := lifecycle.DeploymentApprovals(a.Workspace()).Get(ctx, "dep-credit-v3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dep.State != aims.ApprovalApproved || dep.CreatedBy != "erin" || dep.ApprovedBy != "bob" || dep.UpdatedBy != "bob" {
+		t.Errorf("dep-credit-v3: %s, requested by %s, approved by %s, last changed by %s", dep.State, dep.CreatedBy, dep.ApprovedBy, dep.UpdatedBy)
 	}
 	ia, err := a.Impacts().Get(ctx, "IA-credit-1")
 	if err != nil {
@@ -984,5 +1006,42 @@ func TestApplyNewRisksBatched(t *testing.T) {
 	p, err := a.Apply(ctx, "alice", m, nil)
 	if err != nil || p.Changed() {
 		t.Fatalf("second apply: %v, %s", err, p.Summary())
+	}
+}
+
+// TestLifecyclePrune: with Prune, a life cycle record the manifest no
+// longer declares is deleted, but an approved deployment, a record of what
+// happened, is kept.
+func TestLifecyclePrune(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	a, _ := openMem(t)
+	if _, err := a.Apply(ctx, "alice", readManifest(t, "northwind.yaml"), nil); err != nil {
+		t.Fatal(err)
+	}
+	a = openOn(t, a.Workspace().Store())
+	m := readManifest(t, "northwind.yaml")
+	l := m.Lifecycle
+	gone := l.Resources[0].ID
+	l.Resources = l.Resources[1:]
+	l.DeploymentApprovals = l.DeploymentApprovals[1:]
+	p, err := a.Apply(ctx, "alice", m, &ApplyOptions{Prune: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deleted []string
+	for _, c := range p.Changes {
+		if c.Action != ActionUnchanged {
+			deleted = append(deleted, string(c.Action)+" "+c.Kind+" "+c.ID)
+		}
+	}
+	if want := []string{"delete " + lifecycle.KindResource + " " + gone}; !slices.Equal(deleted, want) {
+		t.Errorf("changes %v, want %v", deleted, want)
+	}
+	if _, err := lifecycle.Resources(a.Workspace()).Get(ctx, gone); !errors.Is(err, aims.ErrNotFound) {
+		t.Errorf("pruned resource: got %v, want not found", err)
+	}
+	if _, err := lifecycle.DeploymentApprovals(a.Workspace()).Get(ctx, "dep-assistant-2025-11"); err != nil {
+		t.Errorf("approved deployment after prune: %v", err)
 	}
 }

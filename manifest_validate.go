@@ -287,6 +287,7 @@ func (m *Manifest) validate(cat *controls.Catalog, crit *risk.Criteria) error {
 		}
 	}
 	m.validateRecords(&p, holds, control, area)
+	m.validateLifecycle(&p, record, unique, holds)
 	return manifestErr(m.src, p.Err())
 }
 

@@ -286,13 +286,23 @@ func (d *demo) start(ctx context.Context) error {
 }
 
 // The parts of the manifest each phase applies, like a targeted plan:
-// Plan applies what an organisation sets in Plan; Check the measurements
-// and internal audits; Act the management review. Each part keeps the
+// Plan applies what an organisation sets in Plan; Do the life cycle
+// records; Check the measurements and internal audits; Act the
+// management review. Each part keeps the
 // sections its records refer to (roles, systems, objectives, metrics, audit
 // programmes, all unchanged by then) and leaves out the rest, which the
 // demo's Do phase has moved on from what Plan declared: a risk whose
 // treatment was carried out and accepted is no longer the plan's risk.
-func planPart(m *iso42001.Manifest) { m.Measurements, m.Audits, m.Reviews = nil, nil, nil }
+func planPart(m *iso42001.Manifest) {
+	m.Measurements, m.Audits, m.Reviews, m.Lifecycle = nil, nil, nil, nil
+}
+
+// lifecyclePart keeps the life cycle records and what they refer to.
+func lifecyclePart(m *iso42001.Manifest) {
+	l := m.Lifecycle
+	recordsOnly(m)
+	m.Measurements, m.Audits, m.Reviews, m.Lifecycle = nil, nil, nil, l
+}
 
 func checkPart(m *iso42001.Manifest) {
 	recordsOnly(m)
@@ -307,7 +317,7 @@ func actPart(m *iso42001.Manifest) {
 // recordsOnly keeps the records of what happened and what they refer to.
 func recordsOnly(m *iso42001.Manifest) {
 	m.ContextIssues, m.InterestedParties, m.Scope, m.Documents = nil, nil, nil, nil
-	m.RiskCriteria, m.Risks, m.SoA, m.ImpactAssessments = nil, nil, nil, nil
+	m.RiskCriteria, m.Risks, m.SoA, m.ImpactAssessments, m.Lifecycle = nil, nil, nil, nil, nil
 }
 
 // manifest returns the embedded northwind.yaml, its dates moved by the
