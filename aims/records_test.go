@@ -300,7 +300,7 @@ func TestAttributes(t *testing.T) {
 		{"context-issue", validIssue(), map[string]string{"type": "external", "category": "legal", "climateRelevant": "false"}},
 		{"interested-party", validParty(), map[string]string{"category": "customer"}},
 		{"scope", validScope(), map[string]string{}},
-		{"ai-system", validSystem(), map[string]string{"inScope": "true", "stage": "operation-and-monitoring", "owner": "dana", "role:provider": "true", "role:producer": "true"}},
+		{"ai-system", validSystem(), map[string]string{"inScope": "true", "ix": "1", "dataSources": "ED records", "stage": "operation-and-monitoring", "owner": "dana", "role:provider": "true", "role:producer": "true"}},
 		{"document", validDoc(), map[string]string{"number": "ai-policy", "type": "policy", "revision": "1", "aiPolicy": "true", "author": "ana"}},
 		{"objective", validObjective(), map[string]string{"responsible": "dana", "related:fairness": "true"}},
 	}

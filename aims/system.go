@@ -204,12 +204,35 @@ func (s *AISystem) HasRole(r AIRole) bool {
 	return false
 }
 
+// Attribute names of an AI system beyond inScope, stage, owner and roles.
+const (
+	// AttrSystemSources holds the names of the system's data sources
+	// ([JoinAttr]), absent when it names none.
+	AttrSystemSources = "dataSources"
+	// AttrSystemIndex is [SystemIndexVersion] on every system written
+	// since the attribute set included [AttrSystemSources]; a system
+	// without it was written by an older build, and a reader that needs
+	// its data sources decodes it instead.
+	AttrSystemIndex = "ix"
+)
+
+// SystemIndexVersion is the value of [AttrSystemIndex].
+const SystemIndexVersion = "1"
+
 // Attributes returns the filterable attributes: inScope ("true" or
-// "false"), stage and owner when set, and "role:<role>" = "true" per role,
-// so that a List can ask for, say, every in-scope system the organisation
-// provides.
+// "false"), stage and owner when set, "role:<role>" = "true" per role, so
+// that a List can ask for, say, every in-scope system the organisation
+// provides, and the names of its data sources ([AttrSystemSources],
+// [AttrSystemIndex]) so that a check reads them without decoding.
 func (s *AISystem) Attributes() map[string]string {
-	a := map[string]string{"inScope": strconv.FormatBool(s.InScope)}
+	a := map[string]string{"inScope": strconv.FormatBool(s.InScope), AttrSystemIndex: SystemIndexVersion}
+	if len(s.DataSources) > 0 {
+		names := make([]string, len(s.DataSources))
+		for i, d := range s.DataSources {
+			names[i] = d.Name
+		}
+		a[AttrSystemSources] = JoinAttr(names)
+	}
 	if s.Stage != "" {
 		a["stage"] = string(s.Stage)
 	}

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -211,6 +212,10 @@ func some(items []string, sep string) string {
 type scoped struct {
 	ID    string
 	Stage aims.LifecycleStage
+	// Sources are the names of its data sources; indexed is false for a
+	// system written before the index held them (decode it to know).
+	Sources []string
+	indexed bool
 }
 
 // inScopeSystems returns the in-scope AI systems in natural id order,
@@ -222,11 +227,15 @@ func inScopeSystems(ctx context.Context, ws *aims.Workspace) ([]scoped, error) {
 	return aims.Cached(ctx, scopedKey{ws.Tenant()}, func() ([]scoped, error) {
 		q := aims.Query{Kind: aims.AISystems(ws).Kind(), Where: map[string]string{"inScope": "true"}}
 		var out []scoped
-		for row, err := range aims.SelectAll(ctx, ws.Store(), ws.Tenant(), q, []string{"stage"}) {
+		for row, err := range aims.SelectAll(ctx, ws.Store(), ws.Tenant(), q, []string{"stage", aims.AttrSystemSources, aims.AttrSystemIndex}) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, scoped{ID: row.ID, Stage: aims.LifecycleStage(row.Values[0])})
+			s := scoped{ID: row.ID, Stage: aims.LifecycleStage(row.Values[0]), indexed: row.Values[2] == aims.SystemIndexVersion}
+			if s.Sources, err = aims.SplitAttr(row.Values[1]); err != nil {
+				s.indexed = false // not what this build writes: read the document
+			}
+			out = append(out, s)
 		}
 		slices.SortFunc(out, func(a, b scoped) int { return natsort.Compare(a.ID, b.ID) })
 		return out, nil
@@ -407,32 +416,27 @@ func checkDataProvenance(ctx context.Context, ws *aims.Workspace) (bool, string,
 	if err != nil {
 		return false, "", err
 	}
-	// The data sources are in the systems' documents: this check is the
-	// one that decodes the inventory (once per run, shared).
-	systems, err := all(ctx, aims.AISystems(ws))
-	if err != nil {
-		return false, "", err
-	}
-	at := make(map[string]int, len(in))
-	for i, s := range in {
-		at[s.ID] = i
-	}
-	docs := make([]*aims.AISystem, len(in))
-	for _, s := range systems {
-		if i, ok := at[s.ID]; ok {
-			docs[i] = s
-		}
-	}
 	var bad []string
 	sources := 0
-	for _, s := range docs {
-		if s == nil { // in scope by the index, gone since: nothing to read
-			continue
+	for _, s := range in {
+		names := s.Sources
+		if !s.indexed { // written by an older build: its document says
+			sys, err := aims.AISystems(ws).Get(ctx, s.ID)
+			if errors.Is(err, aims.ErrNotFound) {
+				continue // gone since the index was read
+			}
+			if err != nil {
+				return false, "", err
+			}
+			names = names[:0:0]
+			for _, d := range sys.DataSources {
+				names = append(names, d.Name)
+			}
 		}
-		for _, src := range s.DataSources {
+		for _, src := range names {
 			sources++
-			if !slices.ContainsFunc(bySys[s.ID], func(d *Dataset) bool { return d.Name == src.Name }) {
-				bad = append(bad, fmt.Sprintf("%s data source %q has no dataset record", s.ID, src.Name))
+			if !slices.ContainsFunc(bySys[s.ID], func(d *Dataset) bool { return d.Name == src }) {
+				bad = append(bad, fmt.Sprintf("%s data source %q has no dataset record", s.ID, src))
 			}
 		}
 	}

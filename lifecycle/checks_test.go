@@ -283,3 +283,24 @@ func TestChecksDetailBounded(t *testing.T) {
 		t.Errorf("= %v %q", ok, detail)
 	}
 }
+
+// A system written before the index held its data sources (no "ix"
+// attribute) is decoded by the provenance check, which then finds the
+// same missing dataset as for a system written today.
+func TestProvenanceReadsOlderSystems(t *testing.T) {
+	ws := checkWS(t, aims.StageDeployment)
+	ctx := t.Context()
+	rec, err := ws.Store().Get(ctx, ws.Tenant(), aims.AISystems(ws).Kind(), "credit-scorer")
+	mustDo(t, err)
+	if rec.Attrs[aims.AttrSystemIndex] != aims.SystemIndexVersion || rec.Attrs[aims.AttrSystemSources] != "loan-history-2025" {
+		t.Fatalf("attributes of a system written today: %v", rec.Attrs)
+	}
+	delete(rec.Attrs, aims.AttrSystemIndex)
+	delete(rec.Attrs, aims.AttrSystemSources)
+	_, err = ws.Store().Put(ctx, ws.Tenant(), rec, rec.Version)
+	mustDo(t, err)
+	ok, detail := runCheck(t, ws, lifecycle.CheckOptions{}, lifecycle.CheckDataProvenance)
+	if ok || !strings.Contains(detail, `credit-scorer data source "loan-history-2025" has no dataset record`) {
+		t.Errorf("provenance over an older system = %v, %q; want the missing dataset named", ok, detail)
+	}
+}
