@@ -627,6 +627,11 @@ func (s *scanner) checkString(t reflect.Type, raw []byte, escaped bool) {
 
 func (s *scanner) checkNumber(t reflect.Type, raw []byte) {
 	if t == nil {
+		// Untyped, encoding/json makes it a float64 and refuses one out of
+		// its range: say so here, with the path.
+		if _, err := strconv.ParseFloat(string(raw), 64); err != nil {
+			s.add(fmt.Sprintf("must be a number within the range of a 64-bit float, got %s", Truncate(string(raw))))
+		}
 		return
 	}
 	// string(raw) in the calls does not escape, so a valid number costs
