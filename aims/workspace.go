@@ -26,6 +26,8 @@ type Workspace struct {
 	newID  func(kind string) string
 	authz  Authorizer
 	jitter func(d time.Duration) time.Duration
+	// projections are the read models [Project] keeps.
+	projections projectionSet
 }
 
 // Options configures a [Workspace]. The zero value means the defaults.

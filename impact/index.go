@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/aimsgo/iso42001/aims"
@@ -46,44 +45,39 @@ type indexRow struct {
 // written before the attribute set existed. Callers must not modify the
 // result.
 func (s *Service) readIndex(ctx context.Context) ([]indexRow, error) {
-	ws := s.assessments.Workspace()
-	return aims.Cached(ctx, indexKey{ws.Tenant()}, func() ([]indexRow, error) { return s.loadIndex(ctx, ws) })
+	return aims.Project(ctx, s.assessments.Workspace(), indexKey{}, aims.Projection[indexRow]{
+		Kind: KindAssessment, Attrs: indexAttrs, Row: s.indexRowOf})
 }
 
-func (s *Service) loadIndex(ctx context.Context, ws *aims.Workspace) ([]indexRow, error) {
-	var out []indexRow
-	for row, err := range aims.SelectAll(ctx, ws.Store(), ws.Tenant(), aims.Query{Kind: KindAssessment}, indexAttrs) {
+// indexRowOf reads an assessment's index row from its attributes, or
+// decodes it when written before the attribute set existed; ok false when
+// it was deleted since row was read.
+func (s *Service) indexRowOf(ctx context.Context, row aims.Row) (indexRow, bool, error) {
+	if row.Values[0] != IndexVersion {
+		a, err := s.assessments.Get(ctx, row.ID)
+		if isNotFound(err) {
+			return indexRow{}, false, nil
+		}
 		if err != nil {
-			return nil, err
+			return indexRow{}, false, err
 		}
-		if row.Values[0] != IndexVersion {
-			a, err := s.assessments.Get(ctx, row.ID)
-			if isNotFound(err) {
-				continue // deleted since its page was read
-			}
-			if err != nil {
-				return nil, err
-			}
-			r := indexRow{id: a.ID, system: a.System, state: State(a.State), approvedAt: a.ApprovedAt, created: a.CreatedAt}
-			if a.Screening != nil {
-				r.tier = a.Screening.Tier
-			}
-			out = append(out, r)
-			continue
+		r := indexRow{id: a.ID, system: a.System, state: State(a.State), approvedAt: a.ApprovedAt, created: a.CreatedAt}
+		if a.Screening != nil {
+			r.tier = a.Screening.Tier
 		}
-		r := indexRow{id: row.ID, system: row.Values[1], state: State(row.Values[2]), tier: Tier(row.Values[3])}
-		for i, dst := range [...]*time.Time{&r.approvedAt, &r.created} {
-			if v := row.Values[4+i]; v != "" {
-				t, err := time.Parse(time.RFC3339Nano, v)
-				if err != nil {
-					return nil, aims.E("index", KindAssessment, row.ID, aims.Invalid(indexAttrs[4+i], fmt.Sprintf("stored attribute %q is not an RFC 3339 time", v)))
-				}
-				*dst = t
-			}
-		}
-		out = append(out, r)
+		return r, true, nil
 	}
-	return out, nil
+	r := indexRow{id: row.ID, system: row.Values[1], state: State(row.Values[2]), tier: Tier(row.Values[3])}
+	for i, dst := range [...]*time.Time{&r.approvedAt, &r.created} {
+		if v := row.Values[4+i]; v != "" {
+			t, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				return indexRow{}, false, aims.E("index", KindAssessment, row.ID, aims.Invalid(indexAttrs[4+i], fmt.Sprintf("stored attribute %q is not an RFC 3339 time", v)))
+			}
+			*dst = t
+		}
+	}
+	return r, true, nil
 }
 
 // systemRow is an AI system as the index says: its id and scope.
@@ -92,30 +86,25 @@ type systemRow struct {
 	inScope bool
 }
 
-// Run-cache keys (aims.WithRunCache): the impact checks of one readiness
-// run share one read of the inventory and of the assessments' index.
+// Workspace projection keys (aims.Project): the impact checks read the
+// inventory and the assessments' index from read models kept up to date
+// from the journal.
 type (
-	systemsKey struct{ tenant string }
-	indexKey   struct{ tenant string }
+	systemsKey struct{}
+	indexKey   struct{}
 )
 
 // readSystems returns the inventory's ids and scopes from the index, in
 // natural id order. Callers must not modify the result.
 func (s *Service) readSystems(ctx context.Context) ([]systemRow, error) {
-	ws := s.systems.Workspace()
-	return aims.Cached(ctx, systemsKey{ws.Tenant()}, func() ([]systemRow, error) { return s.loadSystems(ctx, ws) })
-}
-
-func (s *Service) loadSystems(ctx context.Context, ws *aims.Workspace) ([]systemRow, error) {
-	var out []systemRow
-	for row, err := range aims.SelectAll(ctx, ws.Store(), ws.Tenant(), aims.Query{Kind: aims.KindAISystem}, []string{"inScope"}) {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, systemRow{id: row.ID, inScope: row.Values[0] == "true"})
-	}
-	slices.SortFunc(out, func(a, b systemRow) int { return natsort.Compare(a.id, b.id) })
-	return out, nil
+	return aims.Project(ctx, s.systems.Workspace(), systemsKey{}, aims.Projection[systemRow]{
+		Kind:    aims.KindAISystem,
+		Attrs:   []string{"inScope"},
+		Compare: natsort.Compare,
+		Row: func(_ context.Context, row aims.Row) (systemRow, bool, error) {
+			return systemRow{id: row.ID, inScope: row.Values[0] == "true"}, true, nil
+		},
+	})
 }
 
 // InventoryIndex is [Service.Inventory] read from the records' indexed

@@ -219,26 +219,27 @@ type scoped struct {
 }
 
 // inScopeSystems returns the in-scope AI systems in natural id order,
-// read once per run from the index (aims.SelectAll: no document is
-// decoded, and a store with a Querier filters in place).
-type scopedKey struct{ tenant string }
+// from the workspace's projection of the inventory's indexed attributes
+// (aims.Project: no document is decoded, and a read after a few writes
+// re-reads only the systems they changed).
+type scopedKey struct{}
 
 func inScopeSystems(ctx context.Context, ws *aims.Workspace) ([]scoped, error) {
-	return aims.Cached(ctx, scopedKey{ws.Tenant()}, func() ([]scoped, error) {
-		q := aims.Query{Kind: aims.AISystems(ws).Kind(), Where: map[string]string{"inScope": "true"}}
-		var out []scoped
-		for row, err := range aims.SelectAll(ctx, ws.Store(), ws.Tenant(), q, []string{"stage", aims.AttrSystemSources, aims.AttrSystemIndex}) {
-			if err != nil {
-				return nil, err
+	return aims.Project(ctx, ws, scopedKey{}, aims.Projection[scoped]{
+		Kind:    aims.AISystems(ws).Kind(),
+		Attrs:   []string{"inScope", "stage", aims.AttrSystemSources, aims.AttrSystemIndex},
+		Compare: natsort.Compare,
+		Row: func(_ context.Context, row aims.Row) (scoped, bool, error) {
+			if row.Values[0] != "true" {
+				return scoped{}, false, nil
 			}
-			s := scoped{ID: row.ID, Stage: aims.LifecycleStage(row.Values[0]), indexed: row.Values[2] == aims.SystemIndexVersion}
-			if s.Sources, err = aims.SplitAttr(row.Values[1]); err != nil {
+			s := scoped{ID: row.ID, Stage: aims.LifecycleStage(row.Values[1]), indexed: row.Values[3] == aims.SystemIndexVersion}
+			var err error
+			if s.Sources, err = aims.SplitAttr(row.Values[2]); err != nil {
 				s.indexed = false // not what this build writes: read the document
 			}
-			out = append(out, s)
-		}
-		slices.SortFunc(out, func(a, b scoped) int { return natsort.Compare(a.ID, b.ID) })
-		return out, nil
+			return s, true, nil
+		},
 	})
 }
 

@@ -211,30 +211,69 @@ func (r *Register) Views(ctx context.Context, f Filter) iter.Seq2[View, error] {
 
 func views(ctx context.Context, ws *aims.Workspace, risks *aims.Collection[Risk, *Risk], where map[string]string) iter.Seq2[View, error] {
 	return func(yield func(View, error) bool) {
+		if len(where) == 0 {
+			all, err := projectViews(ctx, ws, risks)
+			if err != nil {
+				yield(View{}, err)
+				return
+			}
+			for _, v := range all {
+				if !yield(*v, nil) {
+					return
+				}
+			}
+			return
+		}
 		q := aims.Query{Kind: Kind, Where: where}
 		for row, err := range aims.SelectAll(ctx, ws.Store(), ws.Tenant(), q, viewAttrs) {
 			if err != nil {
 				yield(View{}, err)
 				return
 			}
-			var v View
-			if row.Values[0] == IndexVersion {
-				v, err = viewOf(row.ID, row.Version, row.Values)
-			} else {
-				var rk *Risk
-				rk, err = risks.Get(ctx, row.ID)
-				if errors.Is(err, aims.ErrNotFound) {
-					continue // deleted since its page was read
-				}
-				if err == nil {
-					v = ViewOf(rk)
-				}
+			v, ok, err := rowView(ctx, risks, row)
+			if !ok && err == nil {
+				continue // deleted since its page was read
 			}
 			if !yield(v, err) || err != nil {
 				return
 			}
 		}
 	}
+}
+
+// viewsKey is the workspace key of the register's projection.
+type viewsKey struct{}
+
+// projectViews returns the view of every risk from the workspace's
+// projection of the register (see [aims.Project]): a read after a few
+// writes re-reads only the risks they changed.
+func projectViews(ctx context.Context, ws *aims.Workspace, risks *aims.Collection[Risk, *Risk]) ([]*View, error) {
+	return aims.Project(ctx, ws, viewsKey{}, aims.Projection[*View]{Kind: Kind, Attrs: viewAttrs,
+		Row: func(ctx context.Context, row aims.Row) (*View, bool, error) {
+			v, ok, err := rowView(ctx, risks, row)
+			if !ok || err != nil {
+				return nil, ok, err
+			}
+			return &v, true, nil
+		}})
+}
+
+// rowView returns the view of the risk in row: read from its attributes
+// when they are the whole set, else decoded; ok false when the risk was
+// deleted since row was read.
+func rowView(ctx context.Context, risks *aims.Collection[Risk, *Risk], row aims.Row) (View, bool, error) {
+	if row.Values[0] == IndexVersion {
+		v, err := viewOf(row.ID, row.Version, row.Values)
+		return v, err == nil, err
+	}
+	rk, err := risks.Get(ctx, row.ID)
+	if errors.Is(err, aims.ErrNotFound) {
+		return View{}, false, nil
+	}
+	if err != nil {
+		return View{}, false, err
+	}
+	return ViewOf(rk), true, nil
 }
 
 // firstIDs keeps the n smallest ids in natural order of those added.

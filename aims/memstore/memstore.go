@@ -24,10 +24,27 @@ type space struct {
 }
 
 // kindIndex holds one kind's records of a tenant: by id, and the ids in
-// ascending byte order for key-set pagination.
+// ascending byte order for key-set pagination, and how many records hold
+// each attribute value (kept on write, so that a count over one attribute
+// reads no record).
 type kindIndex struct {
-	recs map[string]*aims.Record
-	ids  idIndex
+	recs   map[string]*aims.Record
+	ids    idIndex
+	counts map[string]map[string]int // attr -> value -> records
+}
+
+// count adds d to the count of each of attrs' values.
+func (k *kindIndex) count(attrs map[string]string, d int) {
+	for a, v := range attrs {
+		byValue := k.counts[a]
+		if byValue == nil {
+			byValue = map[string]int{}
+			k.counts[a] = byValue
+		}
+		if byValue[v] += d; byValue[v] == 0 {
+			delete(byValue, v)
+		}
+	}
 }
 
 // New returns an empty store.
@@ -148,14 +165,17 @@ func (s *Store) put(tenant string, rec *aims.Record, version int64) {
 	}
 	k := t.kinds[rec.Kind]
 	if k == nil {
-		k = &kindIndex{recs: map[string]*aims.Record{}}
+		k = &kindIndex{recs: map[string]*aims.Record{}, counts: map[string]map[string]int{}}
 		t.kinds[rec.Kind] = k
 	}
 	stored := clone(rec)
 	stored.Version = version
-	if _, ok := k.recs[rec.ID]; !ok {
+	if old, ok := k.recs[rec.ID]; ok {
+		k.count(old.Attrs, -1)
+	} else {
 		k.ids.Insert(rec.ID)
 	}
+	k.count(stored.Attrs, 1)
 	k.recs[rec.ID] = &stored
 }
 
@@ -187,6 +207,7 @@ func (s *Store) Delete(ctx context.Context, tenant, kind, id string, expected in
 // delete removes an existing record; the caller holds the write lock.
 func (s *Store) delete(tenant, kind, id string) {
 	k := s.kind(tenant, kind)
+	k.count(k.recs[id].Attrs, -1)
 	delete(k.recs, id)
 	k.ids.Delete(id)
 }

@@ -92,7 +92,7 @@ func TestTamper(t *testing.T) {
 		// (Seq 0 names the record, not an entry).
 		{"CutCreates", edit(func(j []aims.Entry) []aims.Entry { return j[:2] }), 0},
 		{"InsertRecord", func(sp *space) {
-			sp.kinds["secret"] = &kindIndex{recs: map[string]*aims.Record{"x": {Kind: "secret", ID: "x", Version: 1}}, ids: indexOf("x")}
+			sp.kinds["secret"] = &kindIndex{recs: map[string]*aims.Record{"x": {Kind: "secret", ID: "x", Version: 1}}, ids: indexOf("x"), counts: map[string]map[string]int{}}
 		}, 0},
 		{"WipeJournal", func(sp *space) { sp.journal = journal{} }, 0},
 		{"BumpVersion", func(sp *space) { sp.kinds[storetest.NoteKind].recs["n-1"].Version++ }, 3},

@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/aimsgo/iso42001/aims"
 )
@@ -56,8 +57,9 @@ func (s *Store) scan(ctx context.Context, tenant string, q aims.Query, fn func(r
 func (s *Store) Count(ctx context.Context, tenant string, q aims.Query) (int, error) {
 	q.After = ""
 	n := 0
-	if len(q.Where) == 0 {
-		// Every record matches: the index knows how many there are.
+	if len(q.Where) <= 1 {
+		// Every record matches, or those holding one value: the index
+		// knows how many there are.
 		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
@@ -66,8 +68,15 @@ func (s *Store) Count(ctx context.Context, tenant string, q aims.Query) (int, er
 		}
 		s.mu.RLock()
 		defer s.mu.RUnlock()
-		if k := s.kind(tenant, q.Kind); k != nil {
+		k := s.kind(tenant, q.Kind)
+		switch {
+		case k == nil:
+		case len(q.Where) == 0:
 			n = k.ids.Len()
+		default:
+			for a, v := range q.Where {
+				n = k.counts[a][v]
+			}
 		}
 		return n, nil
 	}
@@ -83,6 +92,21 @@ func (s *Store) GroupCount(ctx context.Context, tenant string, q aims.Query, att
 	}
 	q.After = ""
 	out := map[string]int{}
+	if len(q.Where) == 0 {
+		// The counts kept on write answer without reading a record.
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := checkQuery(tenant, q); err != nil {
+			return nil, err
+		}
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		if k := s.kind(tenant, q.Kind); k != nil {
+			maps.Copy(out, k.counts[attr])
+		}
+		return out, nil
+	}
 	err := s.scan(ctx, tenant, q, func(r *aims.Record) bool {
 		if v, ok := r.Attrs[attr]; ok {
 			out[v]++

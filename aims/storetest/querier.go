@@ -134,6 +134,18 @@ func testQuerier(t *testing.T, h Harness) {
 		if g, err := aims.GroupCount(ctx, s, tenantA, aims.Query{Kind: kindX}, "level"); err != nil || len(g) != 1 || g["high"] != 1 {
 			t.Errorf("GroupCount after an update = %v, %v; want map[high:1]", g, err)
 		}
+		if n, err := aims.Count(ctx, s, tenantA, aims.Query{Kind: kindX, Where: map[string]string{"level": "low"}}); err != nil || n != 0 {
+			t.Errorf("Count(level=low) after an update = %d, %v; want 0 (the old value is gone)", n, err)
+		}
+		if err := s.Delete(ctx, tenantA, kindX, "v", 2); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := aims.Count(ctx, s, tenantA, aims.Query{Kind: kindX, Where: map[string]string{"level": "high"}}); err != nil || n != 0 {
+			t.Errorf("Count(level=high) after a delete = %d, %v; want 0", n, err)
+		}
+		if g, err := aims.GroupCount(ctx, s, tenantA, aims.Query{Kind: kindX}, "level"); err != nil || len(g) != 0 {
+			t.Errorf("GroupCount after a delete = %v, %v; want none", g, err)
+		}
 	})
 
 	t.Run("TenantIsolation", func(t *testing.T) {
