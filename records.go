@@ -26,20 +26,26 @@ func isNotFound(err error) bool { return errors.Is(err, aims.ErrNotFound) }
 func (a *AIMS) impactsCurrent() aims.Check {
 	return aims.Check{ID: "impact-assessments-current", Clause: "8.4", Title: "AI system impact assessments kept current", Gate: aims.GateCheckToAct,
 		Run: func(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
-			due, err := a.impacts.DueIndex(ctx, ws.Now())
-			if err != nil {
-				return false, "", err
-			}
-			if len(due) == 0 {
-				return true, "no impact assessment is due", nil
-			}
-			parts := make([]string, 0, len(due))
-			for _, d := range due {
+			var parts []string
+			n := 0
+			for d, err := range a.impacts.DueIndexAll(ctx, ws.Now()) {
+				if err != nil {
+					return false, "", err
+				}
+				if n++; len(parts) == 5 {
+					continue // counted: a detail names five
+				}
 				why := make([]string, len(d.Reasons))
 				for i, r := range d.Reasons {
 					why[i] = string(r.Trigger)
 				}
 				parts = append(parts, d.System+" ("+strings.Join(why, ", ")+")")
+			}
+			if n == 0 {
+				return true, "no impact assessment is due", nil
+			}
+			if n > len(parts) {
+				parts = append(parts, fmt.Sprintf("and %d more", n-len(parts)))
 			}
 			return false, "impact assessments due: " + strings.Join(parts, "; "), nil
 		}}

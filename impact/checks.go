@@ -19,25 +19,39 @@ func (s *Service) Checks() []aims.Check {
 		Title:  "AI system impact assessments approved",
 		Gate:   aims.GatePlanToDo,
 		Run: func(ctx context.Context, _ *aims.Workspace) (bool, string, error) {
-			inv, err := s.InventoryIndex(ctx)
+			systems, err := s.readSystems(ctx)
 			if err != nil {
 				return false, "", err
 			}
+			rows, err := s.readIndex(ctx)
+			if err != nil {
+				return false, "", err
+			}
+			approved := map[string]bool{}
+			for i := range rows {
+				if rows[i].state == StateApproved {
+					approved[rows[i].system] = true
+				}
+			}
 			var missing []string
-			n := 0
-			for _, it := range inv {
-				if !it.InScope {
+			n, nMissing := 0, 0
+			for _, sys := range systems {
+				if !sys.inScope {
 					continue
 				}
 				n++
-				if it.Current == "" {
-					missing = append(missing, it.System)
+				if !approved[sys.id] {
+					if nMissing++; len(missing) < 5 {
+						missing = append(missing, sys.id)
+					}
 				}
 			}
 			switch {
 			case n == 0:
 				return false, "no AI system is in scope yet", nil
-			case len(missing) > 0:
+			case nMissing > len(missing):
+				return false, fmt.Sprintf("no approved impact assessment for %s and %d more", strings.Join(missing, ", "), nMissing-len(missing)), nil
+			case nMissing > 0:
 				return false, fmt.Sprintf("no approved impact assessment for %s", strings.Join(missing, ", ")), nil
 			}
 			return true, fmt.Sprintf("%d in-scope systems assessed", n), nil

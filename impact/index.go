@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"time"
 
 	"github.com/aimsgo/iso42001/aims"
@@ -168,54 +169,75 @@ func (s *Service) InventoryIndex(ctx context.Context) ([]InventoryItem, error) {
 // assessments (their snapshot, screening and incidents are compared as
 // Due does).
 func (s *Service) DueIndex(ctx context.Context, now time.Time, incidents ...Incident) ([]DueItem, error) {
-	systems, err := s.readSystems(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.readIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// The current assessment is the latest approval, ties broken by id
-	// as Current does.
-	current := map[string]*indexRow{}
-	for i := range rows {
-		r := &rows[i]
-		if r.state != StateApproved {
-			continue
-		}
-		if c := current[r.system]; c == nil || cmp.Or(r.approvedAt.Compare(c.approvedAt), natsort.Compare(r.id, c.id)) > 0 {
-			current[r.system] = r
-		}
-	}
 	var out []DueItem
-	for _, sys := range systems {
-		c := current[sys.id]
-		if c == nil {
-			if sys.inScope {
-				out = append(out, DueItem{System: sys.id, Reasons: []DueReason{{TriggerNoAssessment, "the system is in scope and has no approved impact assessment"}}})
-			}
-			continue
-		}
-		cur, err := s.assessments.Get(ctx, c.id)
+	for item, err := range s.DueIndexAll(ctx, now, incidents...) {
 		if err != nil {
 			return nil, err
 		}
-		full, err := s.systems.Get(ctx, sys.id)
-		if isNotFound(err) {
-			continue // deleted since the inventory was read
-		}
-		if err != nil {
-			return nil, err
-		}
-		item, err := s.dueOf(ctx, now, full, cur, incidents)
-		if err != nil {
-			return nil, err
-		}
-		if len(item.Reasons) > 0 {
-			item.Name = ""
-			out = append(out, item)
-		}
+		out = append(out, item)
 	}
 	return out, nil
+}
+
+// DueIndexAll yields the items of [Service.DueIndex] one at a time, in
+// natural order of system id, so that a check over a million systems
+// counts them without holding them. It stops after yielding an error.
+func (s *Service) DueIndexAll(ctx context.Context, now time.Time, incidents ...Incident) iter.Seq2[DueItem, error] {
+	return func(yield func(DueItem, error) bool) {
+		systems, err := s.readSystems(ctx)
+		if err != nil {
+			yield(DueItem{}, err)
+			return
+		}
+		rows, err := s.readIndex(ctx)
+		if err != nil {
+			yield(DueItem{}, err)
+			return
+		}
+		// The current assessment is the latest approval, ties broken by id
+		// as Current does.
+		current := map[string]*indexRow{}
+		for i := range rows {
+			r := &rows[i]
+			if r.state != StateApproved {
+				continue
+			}
+			if c := current[r.system]; c == nil || cmp.Or(r.approvedAt.Compare(c.approvedAt), natsort.Compare(r.id, c.id)) > 0 {
+				current[r.system] = r
+			}
+		}
+		for _, sys := range systems {
+			c := current[sys.id]
+			if c == nil {
+				if sys.inScope && !yield(DueItem{System: sys.id, Reasons: []DueReason{{TriggerNoAssessment, "the system is in scope and has no approved impact assessment"}}}, nil) {
+					return
+				}
+				continue
+			}
+			cur, err := s.assessments.Get(ctx, c.id)
+			if err != nil {
+				yield(DueItem{}, err)
+				return
+			}
+			full, err := s.systems.Get(ctx, sys.id)
+			if isNotFound(err) {
+				continue // deleted since the inventory was read
+			}
+			if err != nil {
+				yield(DueItem{}, err)
+				return
+			}
+			item, err := s.dueOf(ctx, now, full, cur, incidents)
+			if err != nil {
+				yield(DueItem{}, err)
+				return
+			}
+			if len(item.Reasons) > 0 {
+				item.Name = ""
+				if !yield(item, nil) {
+					return
+				}
+			}
+		}
+	}
 }

@@ -165,12 +165,16 @@ func perSystem(from aims.LifecycleStage, what string, lacks systemCheck) checkFu
 		if err != nil {
 			return false, "", err
 		}
-		var inScope, failing []string
+		var inScope, failing firstFew
 		n := 0
 		for _, sys := range systems {
-			inScope = append(inScope, sys.ID)
+			if inScope.keep() {
+				inScope.items = append(inScope.items, sys.ID)
+			}
 			if sys.Stage == "" {
-				failing = append(failing, sys.ID+" (no life cycle stage recorded)")
+				if failing.keep() {
+					failing.items = append(failing.items, sys.ID+" (no life cycle stage recorded)")
+				}
 				continue
 			}
 			if stageIndex(sys.Stage) < stageIndex(from) {
@@ -181,30 +185,55 @@ func perSystem(from aims.LifecycleStage, what string, lacks systemCheck) checkFu
 			if err != nil {
 				return false, "", err
 			}
-			if miss != "" {
-				failing = append(failing, sys.ID+" ("+miss+")")
+			if miss != "" && failing.keep() {
+				failing.items = append(failing.items, sys.ID+" ("+miss+")")
 			}
 		}
 		switch {
-		case len(inScope) == 0:
+		case inScope.n == 0:
 			return false, "no AI system is in scope yet", nil
-		case len(failing) > 0:
-			return false, fmt.Sprintf("%d in-scope AI systems lack %s: %s", len(failing), what, some(failing, ", ")), nil
+		case failing.n > 0:
+			return false, fmt.Sprintf("%d in-scope AI systems lack %s: %s", failing.n, what, failing.join(", ")), nil
 		case n == 0:
-			return true, fmt.Sprintf("not applicable because no in-scope AI system has reached %s (%s)", from, some(inScope, ", ")), nil
+			return true, fmt.Sprintf("not applicable because no in-scope AI system has reached %s (%s)", from, inScope.join(", ")), nil
 		}
 		return true, fmt.Sprintf("%d in-scope AI systems at or past %s have %s", n, from, what), nil
 	}
 }
 
+// shown is how many items a check's detail names before counting the rest.
+const shown = 5
+
 // some joins the first five items and counts the rest, so that a detail
 // stays readable (and small) over thousands of records.
 func some(items []string, sep string) string {
-	const shown = 5
 	if len(items) <= shown {
 		return strings.Join(items, sep)
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(items[:shown], sep), len(items)-shown)
+}
+
+// firstFew is [some] for a list too long to build: it counts every item
+// and keeps the first five, so that a check failing a million systems
+// builds five strings.
+type firstFew struct {
+	items []string
+	n     int
+}
+
+// keep counts one more item and reports whether the caller should add it
+// to f.items (one of the first five).
+func (f *firstFew) keep() bool {
+	f.n++
+	return len(f.items) < shown
+}
+
+// join is [some] of the counted items.
+func (f *firstFew) join(sep string) string {
+	if f.n <= len(f.items) {
+		return strings.Join(f.items, sep)
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(f.items, sep), f.n-len(f.items))
 }
 
 // scoped is an in-scope AI system as the life cycle checks need it: its
@@ -387,18 +416,21 @@ func inScopeDatasets(ctx context.Context, ws *aims.Workspace) ([]scoped, []*Data
 	if err != nil {
 		return nil, nil, err
 	}
-	ids := make(map[string]bool, len(in))
-	for _, s := range in {
-		ids[s.ID] = true
-	}
 	var used []*Dataset
 	for _, d := range ds {
-		if slices.ContainsFunc(d.AISystems, func(id string) bool { return ids[id] }) {
+		if slices.ContainsFunc(d.AISystems, func(id string) bool { return inScopeHas(in, id) }) {
 			used = append(used, d)
 		}
 	}
 	slices.SortFunc(used, func(a, b *Dataset) int { return natsort.Compare(a.ID, b.ID) })
 	return in, used, nil
+}
+
+// inScopeHas reports whether id is among the in-scope systems (in natural
+// order of id, as [inScopeSystems] returns them).
+func inScopeHas(in []scoped, id string) bool {
+	_, ok := slices.BinarySearchFunc(in, id, func(s scoped, id string) int { return natsort.Compare(s.ID, id) })
+	return ok
 }
 
 // checkDataProvenance asks that every data source the inventory names for
@@ -417,7 +449,7 @@ func checkDataProvenance(ctx context.Context, ws *aims.Workspace) (bool, string,
 	if err != nil {
 		return false, "", err
 	}
-	var bad []string
+	var bad firstFew
 	sources := 0
 	for _, s := range in {
 		names := s.Sources
@@ -436,19 +468,19 @@ func checkDataProvenance(ctx context.Context, ws *aims.Workspace) (bool, string,
 		}
 		for _, src := range names {
 			sources++
-			if !slices.ContainsFunc(bySys[s.ID], func(d *Dataset) bool { return d.Name == src }) {
-				bad = append(bad, fmt.Sprintf("%s data source %q has no dataset record", s.ID, src))
+			if !slices.ContainsFunc(bySys[s.ID], func(d *Dataset) bool { return d.Name == src }) && bad.keep() {
+				bad.items = append(bad.items, fmt.Sprintf("%s data source %q has no dataset record", s.ID, src))
 			}
 		}
 	}
 	for _, d := range used {
-		if strings.TrimSpace(d.Acquisition) == "" {
-			bad = append(bad, fmt.Sprintf("dataset %s does not say how it was acquired", d.ID))
+		if strings.TrimSpace(d.Acquisition) == "" && bad.keep() {
+			bad.items = append(bad.items, fmt.Sprintf("dataset %s does not say how it was acquired", d.ID))
 		}
 	}
 	switch {
-	case len(bad) > 0:
-		return false, some(bad, "; "), nil
+	case bad.n > 0:
+		return false, bad.join("; "), nil
 	case sources == 0 && len(used) == 0:
 		return true, "not applicable because no in-scope AI system names a data source or has a dataset", nil
 	}

@@ -99,13 +99,8 @@ func (r *Register) Checks() []aims.Check {
 	}
 }
 
-// scanKey is the run-cache key of the register's views: the checks of one
-// readiness run or PDCA status share one read (see aims.WithRunCache).
-type scanKey struct{ tenant string }
-
-// openRisk is what the checks judge of a risk that is not closed: a few
-// words per risk, so that a run over a million risks holds tens of
-// megabytes, not the views.
+// openRisk is what the checks judge of a risk that is not closed, built
+// from its view as the scan reaches it.
 type openRisk struct {
 	id, level                   string
 	state                       State
@@ -114,40 +109,30 @@ type openRisk struct {
 	inherent, residual, treated bool
 }
 
-// loadOpen reads every risk that is not closed from the risks' indexed
-// attributes (see [Register.Views]).
-func loadOpen(ctx context.Context, ws *aims.Workspace) ([]openRisk, error) {
-	risks := aims.NewCollection[Risk](ws, Kind, SchemaVersion)
-	var open []openRisk
-	for v, err := range views(ctx, ws, risks, nil) {
-		if err != nil {
-			return nil, err
-		}
-		if v.State != StateClosed {
-			open = append(open, openRisk{id: v.ID, level: v.Level, state: v.State, accepted: v.Accepted, review: v.NextReview,
-				inherent: v.Inherent != "", residual: v.Residual != "", treated: v.Treated()})
-		}
-	}
-	return open, nil
-}
-
 // scan runs ok over every risk that is not closed and reports the ones
 // failing it, the first five in natural order of id. A register without
-// open risks fails: the check would otherwise pass on no records.
+// open risks fails: the check would otherwise pass on no records. The
+// risks are read from the register's projection (see [aims.Project]), so
+// the checks of a run, and of the runs after it, share one read.
 func (r *Register) scan(ctx context.Context, ws *aims.Workspace, good string, ok func(*openRisk) bool, bad string) (bool, string, error) {
-	open, err := aims.Cached(ctx, scanKey{ws.Tenant()}, func() ([]openRisk, error) { return loadOpen(ctx, ws) })
+	all, err := projectViews(ctx, ws, aims.NewCollection[Risk](ws, Kind, SchemaVersion))
 	if err != nil {
 		return false, "", err
 	}
-	failing := 0
+	n, failing := 0, 0
 	shown := firstIDs{n: 5}
-	for i := range open {
-		if !ok(&open[i]) {
+	for _, v := range all {
+		if v.State == StateClosed {
+			continue
+		}
+		n++
+		o := openRisk{id: v.ID, level: v.Level, state: v.State, accepted: v.Accepted, review: v.NextReview,
+			inherent: v.Inherent != "", residual: v.Residual != "", treated: v.Treated()}
+		if !ok(&o) {
 			failing++
-			shown.add(open[i].id)
+			shown.add(v.ID)
 		}
 	}
-	n := len(open)
 	if n == 0 {
 		return false, "no open AI risk is recorded in the register", nil
 	}
