@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/internal/natsort"
 )
 
 // IDs of the readiness checks [Register.Checks] returns.
@@ -99,8 +100,10 @@ func (r *Register) Checks() []aims.Check {
 	}
 }
 
-// openRisk is what the checks judge of a risk that is not closed, built
-// from its view as the scan reaches it.
+// openRisk is what the checks judge of a risk that is not closed: a few
+// words per risk, kept in natural order of id in the register's open-risk
+// projection, so that a check over a million risks is one pass over
+// contiguous memory and its first five failures are the first five found.
 type openRisk struct {
 	id, level                   string
 	state                       State
@@ -109,28 +112,40 @@ type openRisk struct {
 	inherent, residual, treated bool
 }
 
+// openKey is the workspace key of the open-risk projection.
+type openKey struct{}
+
+// openRisks returns every risk that is not closed, in natural order of id,
+// from the workspace's projection (see [aims.Project]): the checks of a
+// run, and of the runs after it, share one read.
+func openRisks(ctx context.Context, ws *aims.Workspace) ([]openRisk, error) {
+	risks := aims.NewCollection[Risk](ws, Kind, SchemaVersion)
+	return aims.Project(ctx, ws, openKey{}, aims.Projection[openRisk]{Kind: Kind, Attrs: viewAttrs, Compare: natsort.Compare,
+		Row: func(ctx context.Context, row aims.Row) (openRisk, bool, error) {
+			v, ok, err := rowView(ctx, risks, row)
+			if !ok || err != nil || v.State == StateClosed {
+				return openRisk{}, false, err
+			}
+			return openRisk{id: v.ID, level: v.Level, state: v.State, accepted: v.Accepted, review: v.NextReview,
+				inherent: v.Inherent != "", residual: v.Residual != "", treated: v.Treated()}, true, nil
+		}})
+}
+
 // scan runs ok over every risk that is not closed and reports the ones
 // failing it, the first five in natural order of id. A register without
-// open risks fails: the check would otherwise pass on no records. The
-// risks are read from the register's projection (see [aims.Project]), so
-// the checks of a run, and of the runs after it, share one read.
+// open risks fails: the check would otherwise pass on no records.
 func (r *Register) scan(ctx context.Context, ws *aims.Workspace, good string, ok func(*openRisk) bool, bad string) (bool, string, error) {
-	all, err := projectViews(ctx, ws, aims.NewCollection[Risk](ws, Kind, SchemaVersion))
+	open, err := openRisks(ctx, ws)
 	if err != nil {
 		return false, "", err
 	}
-	n, failing := 0, 0
-	shown := firstIDs{n: 5}
-	for _, v := range all {
-		if v.State == StateClosed {
-			continue
-		}
-		n++
-		o := openRisk{id: v.ID, level: v.Level, state: v.State, accepted: v.Accepted, review: v.NextReview,
-			inherent: v.Inherent != "", residual: v.Residual != "", treated: v.Treated()}
-		if !ok(&o) {
-			failing++
-			shown.add(v.ID)
+	n, failing := len(open), 0
+	var shown []string
+	for i := range open {
+		if !ok(&open[i]) {
+			if failing++; len(shown) < 5 {
+				shown = append(shown, open[i].id)
+			}
 		}
 	}
 	if n == 0 {
@@ -140,8 +155,8 @@ func (r *Register) scan(ctx context.Context, ws *aims.Workspace, good string, ok
 		return true, fmt.Sprintf("%d of %d open risks %s", n, n, good), nil
 	}
 	more := ""
-	if failing > len(shown.ids) {
-		more = fmt.Sprintf(" and %d more", failing-len(shown.ids))
+	if failing > len(shown) {
+		more = fmt.Sprintf(" and %d more", failing-len(shown))
 	}
-	return false, fmt.Sprintf("%d of %d open risks %s: %s%s", failing, n, bad, strings.Join(shown.ids, ", "), more), nil
+	return false, fmt.Sprintf("%d of %d open risks %s: %s%s", failing, n, bad, strings.Join(shown, ", "), more), nil
 }

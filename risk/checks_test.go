@@ -232,3 +232,33 @@ func TestChecksByCase(t *testing.T) {
 		})
 	}
 }
+
+// TestChecksNameFirstFiveAndFollowWrites: a check failing many risks names
+// the first five in natural order of id and counts the rest, and the next
+// run on the same workspace sees the writes made since (the checks read
+// the register's projection, brought up to date from the journal).
+func TestChecksNameFirstFiveAndFollowWrites(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	for _, id := range []string{"R-2", "R-10", "R-11", "R-3", "R-4", "R-5", "R-6"} {
+		rk := biasRisk()
+		rk.ID = id
+		if err := f.reg.Add(ctx, alice, rk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := runChecks(t, f)[CheckAssessed]
+	if want := (checkResult{false, "7 of 7 open risks not assessed: R-2, R-3, R-4, R-5, R-6 and 2 more"}); got != want {
+		t.Errorf("before assessing: %+v, want %+v", got, want)
+	}
+	if _, err := f.reg.Assess(ctx, carol, "R-3", StageInherent, Assessment{Likelihood: 2, Consequence: 2}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := aims.NewCollection[Risk](f.ws, Kind, SchemaVersion).Delete(ctx, admin, "R-5", 1); err != nil {
+		t.Fatal(err)
+	}
+	got = runChecks(t, f)[CheckAssessed]
+	if want := (checkResult{false, "5 of 6 open risks not assessed: R-2, R-4, R-6, R-10, R-11"}); got != want {
+		t.Errorf("after assessing R-3 and deleting R-5: %+v, want %+v", got, want)
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/aimsgo/iso42001/aims"
-	"github.com/aimsgo/iso42001/internal/natsort"
 )
 
 // Attribute names of a stored risk's index ([Risk.Attributes]; the kernel
@@ -274,27 +273,6 @@ func rowView(ctx context.Context, risks *aims.Collection[Risk, *Risk], row aims.
 		return View{}, false, err
 	}
 	return ViewOf(rk), true, nil
-}
-
-// firstIDs keeps the n smallest ids in natural order of those added.
-type firstIDs struct {
-	n   int
-	ids []string
-}
-
-func (f *firstIDs) add(id string) {
-	if len(f.ids) == f.n && natsort.Compare(id, f.ids[f.n-1]) >= 0 {
-		return
-	}
-	i := len(f.ids)
-	for i > 0 && natsort.Compare(id, f.ids[i-1]) < 0 {
-		i--
-	}
-	if len(f.ids) < f.n {
-		f.ids = append(f.ids, "")
-	}
-	copy(f.ids[i+1:], f.ids[i:])
-	f.ids[i] = id
 }
 
 // StateCounts returns how many risks are in each workflow state, counted

@@ -163,16 +163,6 @@ func TestViewsUnstorableTitle(t *testing.T) {
 	}
 }
 
-func TestFirstIDs(t *testing.T) {
-	f := firstIDs{n: 3}
-	for _, id := range []string{"r-10", "r-2", "r-30", "r-1", "r-9", "r-2a"} {
-		f.add(id)
-	}
-	if d := cmp.Diff([]string{"r-1", "r-2", "r-2a"}, f.ids); d != "" {
-		t.Errorf("first ids (-want +got):\n%s", d)
-	}
-}
-
 func TestCounts(t *testing.T) {
 	f := newFixture(t)
 	f.populate(t)
