@@ -1,6 +1,7 @@
 package impact
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -34,5 +35,28 @@ func TestChecksAskForApprovedAssessments(t *testing.T) {
 	must[*Assessment](t)(f.svc.Approve(ctx, bob, a.ID))
 	if ok, detail := run(); !ok {
 		t.Fatalf("after approval: ok=false %q", detail)
+	}
+}
+
+// TestChecksCountManyUnassessed: over many unassessed systems the detail
+// names the first five in natural order of id and counts the rest, and
+// out-of-scope systems are not asked for an assessment.
+func TestChecksCountManyUnassessed(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := t.Context()
+	for i := range 12 {
+		s := &aims.AISystem{Meta: aims.Meta{ID: fmt.Sprintf("m-%d", i)}, Name: "model", InScope: i != 3}
+		if err := aims.AISystems(f.ws).Create(ctx, alice, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ok, detail, err := f.svc.Checks()[0].Run(ctx, f.ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fixture's credit model is in scope too: 12 unassessed in all.
+	if want := "no approved impact assessment for credit-model, m-0, m-1, m-2, m-4 and 7 more"; ok || detail != want {
+		t.Errorf("check = %v %q, want false %q", ok, detail, want)
 	}
 }
