@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/internal/natsort"
 )
 
 // Attribute names of a stored risk's index ([Risk.Attributes]; the kernel
@@ -234,6 +235,38 @@ func views(ctx context.Context, ws *aims.Workspace, risks *aims.Collection[Risk,
 				continue // deleted since its page was read
 			}
 			if !yield(v, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// chosenKey is the workspace key of the projection of the risks whose
+// treatment chose controls.
+type chosenKey struct{}
+
+// Chosen yields the view of every risk that is not closed and whose
+// treatment plan chose controls, in natural order of id: what a Statement
+// of Applicability requires of the register. It reads a projection the
+// workspace keeps up to date from the journal (see [aims.Project]), so a
+// read after a few writes costs what they changed, and the views arrive in
+// the order a report lists them. It stops after yielding an error.
+func (r *Register) Chosen(ctx context.Context) iter.Seq2[View, error] {
+	return func(yield func(View, error) bool) {
+		all, err := aims.Project(ctx, r.ws, chosenKey{}, aims.Projection[*View]{Kind: Kind, Attrs: viewAttrs, Compare: natsort.Compare,
+			Row: func(ctx context.Context, row aims.Row) (*View, bool, error) {
+				v, ok, err := rowView(ctx, r.risks, row)
+				if !ok || err != nil || v.State == StateClosed || len(v.Controls) == 0 {
+					return nil, false, err
+				}
+				return &v, true, nil
+			}})
+		if err != nil {
+			yield(View{}, err)
+			return
+		}
+		for _, v := range all {
+			if !yield(*v, nil) {
 				return
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"maps"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/aims/sqlstore"
+	"github.com/aimsgo/iso42001/internal/natsort"
 )
 
 // viewOpts compares views' times as instants: the attribute holds UTC,
@@ -230,5 +232,59 @@ func TestViewsSQLite(t *testing.T) {
 	downgrade(t, f.ws, "risk-1")
 	if d := cmp.Diff(want, collectViews(t, f.reg), viewOpts, cmpopts.IgnoreFields(View{}, "Version")); d != "" {
 		t.Errorf("views on SQLite with an old record differ (-decoded +views):\n%s", d)
+	}
+}
+
+// TestChosen: Chosen yields the open risks whose treatment chose
+// controls, in natural order of id, as the decoded risks say, and follows
+// the writes made since its last read.
+func TestChosen(t *testing.T) {
+	f := newFixture(t)
+	f.populate(t)
+	ctx := t.Context()
+	want := func() []View {
+		var out []View
+		for _, v := range decodedViews(t, f.reg) {
+			if v.State != StateClosed && len(v.Controls) > 0 {
+				out = append(out, v)
+			}
+		}
+		slices.SortFunc(out, func(a, b View) int { return natsort.Compare(a.ID, b.ID) })
+		return out
+	}
+	got := func() []View {
+		var out []View
+		for v, err := range f.reg.Chosen(ctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, v)
+		}
+		return out
+	}
+	first := got()
+	if len(first) == 0 {
+		t.Fatal("the populated register has no risk with chosen controls")
+	}
+	if d := cmp.Diff(want(), first, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("Chosen (-decoded +chosen):\n%s", d)
+	}
+	// A new treated risk whose id sorts before the others in natural
+	// order but not in byte order.
+	rk := biasRisk()
+	rk.ID = "risk-0"
+	f.analysed(t, rk, 4, 4)
+	if _, err := f.reg.Fire(ctx, alice, rk.ID, EventEvaluate, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.reg.Treat(ctx, alice, rk.ID, Treatment{Options: []Option{OptionChangeLikelihood}, Controls: []ControlChoice{{ID: "A.7.4"}}}); err != nil {
+		t.Fatal(err)
+	}
+	after := got()
+	if d := cmp.Diff(want(), after, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("Chosen after a treatment (-decoded +chosen):\n%s", d)
+	}
+	if after[0].ID != "risk-0" {
+		t.Errorf("first chosen risk = %s, want risk-0 (natural order)", after[0].ID)
 	}
 }

@@ -11,12 +11,13 @@ import (
 // treatment plan of a risk that is not closed becomes a requirement whose
 // source is the risk, with its inherent band as the level (the level that
 // called for treatment; the current band when no inherent rating exists).
-// Risks come in ascending byte order of id, read from their indexed
-// attributes ([risk.Register.Views]) without decoding the documents.
+// Risks come in natural order of id from the register's projection of the
+// risks whose treatment chose controls ([risk.Register.Chosen]), so each
+// control's sources arrive sorted and nothing is decoded.
 func Risks(reg *risk.Register) Requirer {
 	return RequirerFunc(func(ctx context.Context) iter.Seq2[Requirement, error] {
 		return func(yield func(Requirement, error) bool) {
-			for v, err := range reg.Views(ctx, risk.Filter{}) {
+			for v, err := range reg.Chosen(ctx) {
 				if err != nil {
 					yield(Requirement{}, err)
 					return
