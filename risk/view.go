@@ -245,28 +245,36 @@ func views(ctx context.Context, ws *aims.Workspace, risks *aims.Collection[Risk,
 // treatment chose controls.
 type chosenKey struct{}
 
-// Chosen yields the view of every risk that is not closed and whose
-// treatment plan chose controls, in natural order of id: what a Statement
-// of Applicability requires of the register. It reads a projection the
-// workspace keeps up to date from the journal (see [aims.Project]), so a
-// read after a few writes costs what they changed, and the views arrive in
-// the order a report lists them. It stops after yielding an error.
-func (r *Register) Chosen(ctx context.Context) iter.Seq2[View, error] {
-	return func(yield func(View, error) bool) {
-		all, err := aims.Project(ctx, r.ws, chosenKey{}, aims.Projection[*View]{Kind: Kind, Attrs: viewAttrs, Compare: natsort.Compare,
-			Row: func(ctx context.Context, row aims.Row) (*View, bool, error) {
+// Choice is what a Statement of Applicability reads of a risk whose
+// treatment chose controls: the risk, the band that called for treatment
+// ([View.BandOfRecord]) and the controls chosen, in plan order.
+type Choice struct {
+	ID, Title, Level string
+	Controls         []string
+}
+
+// Chosen yields the choice of every risk that is not closed and whose
+// treatment plan chose controls, in natural order of id. It reads a
+// projection the workspace keeps up to date from the journal (see
+// [aims.Project]), so a read after a few writes costs what they changed,
+// and the choices arrive in the order a report lists them. It stops after
+// yielding an error.
+func (r *Register) Chosen(ctx context.Context) iter.Seq2[Choice, error] {
+	return func(yield func(Choice, error) bool) {
+		all, err := aims.Project(ctx, r.ws, chosenKey{}, aims.Projection[Choice]{Kind: Kind, Attrs: viewAttrs, Compare: natsort.Compare,
+			Row: func(ctx context.Context, row aims.Row) (Choice, bool, error) {
 				v, ok, err := rowView(ctx, r.risks, row)
 				if !ok || err != nil || v.State == StateClosed || len(v.Controls) == 0 {
-					return nil, false, err
+					return Choice{}, false, err
 				}
-				return &v, true, nil
+				return Choice{ID: v.ID, Title: v.Title, Level: v.BandOfRecord(), Controls: v.Controls}, true, nil
 			}})
 		if err != nil {
-			yield(View{}, err)
+			yield(Choice{}, err)
 			return
 		}
-		for _, v := range all {
-			if !yield(*v, nil) {
+		for _, c := range all {
+			if !yield(c, nil) {
 				return
 			}
 		}

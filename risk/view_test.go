@@ -242,18 +242,18 @@ func TestChosen(t *testing.T) {
 	f := newFixture(t)
 	f.populate(t)
 	ctx := t.Context()
-	want := func() []View {
-		var out []View
+	want := func() []Choice {
+		var out []Choice
 		for _, v := range decodedViews(t, f.reg) {
 			if v.State != StateClosed && len(v.Controls) > 0 {
-				out = append(out, v)
+				out = append(out, Choice{ID: v.ID, Title: v.Title, Level: v.BandOfRecord(), Controls: v.Controls})
 			}
 		}
-		slices.SortFunc(out, func(a, b View) int { return natsort.Compare(a.ID, b.ID) })
+		slices.SortFunc(out, func(a, b Choice) int { return natsort.Compare(a.ID, b.ID) })
 		return out
 	}
-	got := func() []View {
-		var out []View
+	got := func() []Choice {
+		var out []Choice
 		for v, err := range f.reg.Chosen(ctx) {
 			if err != nil {
 				t.Fatal(err)

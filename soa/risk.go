@@ -22,10 +22,7 @@ func Risks(reg *risk.Register) Requirer {
 					yield(Requirement{}, err)
 					return
 				}
-				if !v.Treated() || v.State == risk.StateClosed {
-					continue
-				}
-				src := Source{Kind: SourceRisk, ID: v.ID, Title: v.Title, Level: v.BandOfRecord()}
+				src := Source{Kind: SourceRisk, ID: v.ID, Title: v.Title, Level: v.Level}
 				for _, c := range v.Controls {
 					if !yield(Requirement{Control: c, Source: src}, nil) {
 						return
