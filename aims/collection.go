@@ -295,7 +295,9 @@ func (c *Collection[T, P]) stage(ctx context.Context, op, actor string, v P, h M
 		return Write{}, Entry{}, noop, E(op, c.kind, h.ID, err)
 	}
 	entry.Time, entry.Actor, entry.Kind, entry.ID = v.Header().UpdatedAt, actor, c.kind, h.ID
-	entry.Version, entry.Digest = expected+1, Digest(rec.Data)
+	// The digest is [RecordDigest] of rec, which Commit fills in for
+	// every put (hashing the document here too would hash it twice).
+	entry.Version = expected + 1
 	return Write{Record: rec, Expected: expected}, entry, restore, nil
 }
 

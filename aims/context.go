@@ -2,6 +2,7 @@ package aims
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -461,15 +462,22 @@ func checkIDs(p *Problems, path string, ids []string) {
 
 // checkRoles requires a list of AI roles to be known and distinct.
 func checkRoles(p *Problems, path string, roles []AIRole) {
-	seen := make(map[AIRole]bool, len(roles))
+	var seen map[AIRole]bool // for long lists; short ones are searched
+	if len(roles) > 8 {
+		seen = make(map[AIRole]bool, len(roles))
+	}
 	for i, r := range roles {
-		ipath := fmt.Sprintf("%s[%d]", path, i)
+		dup := false
+		if seen != nil {
+			dup, seen[r] = seen[r], true
+		} else {
+			dup = slices.Contains(roles[:i], r)
+		}
 		switch {
 		case !r.Valid():
-			p.Addf(ipath, "must be a known AI role (provider, producer, customer, partner, subject, user), got %q", r)
-		case seen[r]:
-			p.Addf(ipath, "duplicate role %q", r)
+			p.Addf(fmt.Sprintf("%s[%d]", path, i), "must be a known AI role (provider, producer, customer, partner, subject, user), got %q", r)
+		case dup:
+			p.Addf(fmt.Sprintf("%s[%d]", path, i), "duplicate role %q", r)
 		}
-		seen[r] = true
 	}
 }

@@ -2,6 +2,7 @@ package risk
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -390,8 +391,12 @@ func checkList(p *aims.Problems, path string, n int) {
 func checkTexts(p *aims.Problems, path string, list []string) {
 	checkList(p, path, len(list))
 	for i, s := range list {
+		empty := strings.TrimSpace(s) == ""
+		if !empty && len(s) <= maxText {
+			continue // valid: no path to build
+		}
 		ip := fmt.Sprintf("%s[%d]", path, i)
-		if strings.TrimSpace(s) == "" {
+		if empty {
 			p.Add(ip, "must not be empty")
 		}
 		checkText(p, ip, s, maxText)
@@ -400,16 +405,23 @@ func checkTexts(p *aims.Problems, path string, list []string) {
 
 func checkIDs(p *aims.Problems, path string, ids []string) {
 	checkList(p, path, len(ids))
-	seen := map[string]bool{}
+	var seen map[string]bool // for long lists; short ones are searched
+	if len(ids) > 8 {
+		seen = make(map[string]bool, len(ids))
+	}
 	for i, id := range ids {
-		ip := fmt.Sprintf("%s[%d]", path, i)
+		dup := false
+		if seen != nil {
+			dup, seen[id] = seen[id], true
+		} else {
+			dup = slices.Contains(ids[:i], id)
+		}
 		switch {
 		case !aims.ValidName(id):
-			p.Addf(ip, "must be an id, got %q", id)
-		case seen[id]:
-			p.Addf(ip, "duplicate %q", id)
+			p.Addf(fmt.Sprintf("%s[%d]", path, i), "must be an id, got %q", id)
+		case dup:
+			p.Addf(fmt.Sprintf("%s[%d]", path, i), "duplicate %q", id)
 		}
-		seen[id] = true
 	}
 }
 
