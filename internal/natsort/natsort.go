@@ -8,7 +8,20 @@ package natsort
 // zeros are ignored, then the shorter run of equal value sorts first, so the
 // order is total and consistent with equality).
 func Compare(a, b string) int {
-	i, j := 0, 0
+	// Skip the common prefix (ids of one register share most of it),
+	// backing up to the start of a digit run it ends in: what comes
+	// before compares equal, byte for byte and run for run.
+	p, n := 0, min(len(a), len(b))
+	for p < n && a[p] == b[p] {
+		p++
+	}
+	if p == len(a) && p == len(b) {
+		return 0
+	}
+	for p > 0 && isDigit(a[p-1]) {
+		p--
+	}
+	i, j := p, p
 	for i < len(a) && j < len(b) {
 		ca, cb := a[i], b[j]
 		if isDigit(ca) && isDigit(cb) {

@@ -42,10 +42,63 @@ func TestCompareIsTotal(t *testing.T) {
 	}
 }
 
+// reference is Compare without its common-prefix skip: the plain scan
+// from the first byte that Compare must agree with.
+func reference(a, b string) int {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		ca, cb := a[i], b[j]
+		if isDigit(ca) && isDigit(cb) {
+			si, sj := i, j
+			for i < len(a) && isDigit(a[i]) {
+				i++
+			}
+			for j < len(b) && isDigit(b[j]) {
+				j++
+			}
+			if c := compareDigits(a[si:i], b[sj:j]); c != 0 {
+				return c
+			}
+			continue
+		}
+		if ca != cb {
+			if ca < cb {
+				return -1
+			}
+			return 1
+		}
+		i++
+		j++
+	}
+	switch {
+	case len(a)-i < len(b)-j:
+		return -1
+	case len(a)-i > len(b)-j:
+		return 1
+	}
+	return 0
+}
+
+func TestCompareSkipsTheCommonPrefix(t *testing.T) {
+	t.Parallel()
+	for _, c := range [][2]string{
+		{"R12x", "R123"}, {"R-100", "R-104"}, {"R-99", "R-100"}, {"a0b", "a00b"}, {"x10y2", "x10y10"},
+		{"A.6.2.8", "A.6.2.10"}, {"007a", "007"}, {"12", "12"}, {"risk-2", "risk-10"},
+	} {
+		if got, want := Compare(c[0], c[1]), reference(c[0], c[1]); got != want {
+			t.Errorf("Compare(%q, %q) = %d, the plain scan says %d", c[0], c[1], got, want)
+		}
+	}
+}
+
 func FuzzCompare(f *testing.F) {
 	f.Add("A.10.2", "A.2.2")
 	f.Add("007", "7")
+	f.Add("R12x", "R123")
 	f.Fuzz(func(t *testing.T, a, b string) {
+		if got, want := Compare(a, b), reference(a, b); got != want {
+			t.Fatalf("Compare(%q,%q)=%d, the plain scan says %d", a, b, got, want)
+		}
 		ab, ba := Compare(a, b), Compare(b, a)
 		if ab != -ba {
 			t.Fatalf("not antisymmetric: Compare(%q,%q)=%d, reverse %d", a, b, ab, ba)
