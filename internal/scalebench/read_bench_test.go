@@ -297,6 +297,26 @@ func BenchmarkRead(b *testing.B) {
 						return err
 					})
 				})
+				// Cold: a new AIMS over the same store each time, so the
+				// projections are read from scratch (the first read of a
+				// process that just opened the store).
+				for _, phase := range []string{"soa", "readiness"} {
+					b.Run(phase+"-cold", func(b *testing.B) {
+						a := readAIMS(b, kind, n)
+						measure(b, func(ctx context.Context) error {
+							fresh, err := iso42001.Open(ctx, a.Workspace().Store(), "bench", &iso42001.Options{Clock: clock})
+							if err != nil {
+								return err
+							}
+							if phase == "soa" {
+								_, err = fresh.SoA().Preview(ctx)
+							} else {
+								_, err = fresh.Readiness(ctx, audit.Stage2)
+							}
+							return err
+						})
+					})
+				}
 				b.Run("review", func(b *testing.B) {
 					a := readAIMS(b, kind, n)
 					measure(b, func(ctx context.Context) error {
@@ -304,7 +324,44 @@ func BenchmarkRead(b *testing.B) {
 						return err
 					})
 				})
+				// After writes: 1,000 risks reassessed through the register
+				// (not timed), then a readiness run, which replays their
+				// journal entries into the projections.
+				b.Run("readiness-after-1k-writes", func(b *testing.B) {
+					a := readAIMS(b, kind, n)
+					ctx := context.Background()
+					if _, err := a.Readiness(ctx, audit.Stage2); err != nil {
+						b.Fatal(err)
+					}
+					var cpu time.Duration
+					round, next := 0, 0
+					for b.Loop() {
+						b.StopTimer()
+						for done := 0; done < writesPerRound; next++ {
+							k := 2 + next%(n-1)
+							if k%4 == 1 {
+								continue // treated: past inherent assessment
+							}
+							if _, err := a.Risks().Assess(ctx, "alice", fmt.Sprintf("R-%d", k), risk.StageInherent, risk.Assessment{Likelihood: 1 + round%5, Consequence: 2}, "benchmark"); err != nil {
+								b.Fatal(err)
+							}
+							done++
+						}
+						round++
+						b.StartTimer()
+						c0 := cputime.Now()
+						if _, err := a.Readiness(ctx, audit.Stage2); err != nil {
+							b.Fatal(err)
+						}
+						cpu += cputime.Now() - c0
+					}
+					b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
+				})
 			})
 		}
 	}
 }
+
+// writesPerRound is how many risks the after-writes benchmark reassesses
+// before each readiness run.
+const writesPerRound = 1000
