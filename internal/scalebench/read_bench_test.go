@@ -182,7 +182,10 @@ func fastFill(ctx context.Context, a *iso42001.AIMS, n int) error {
 	return flush()
 }
 
-func readAIMS(b *testing.B, kind string, n int) *iso42001.AIMS {
+// readAIMS returns the fixture of kind and size n, built on first use;
+// owner (the whole benchmark) outlives it and drops a PostgreSQL schema
+// when it ends.
+func readAIMS(b, owner *testing.B, kind string, n int) *iso42001.AIMS {
 	b.Helper()
 	v, _ := readFixtures.LoadOrStore(fmt.Sprintf("%s/%d", kind, n), &readFixture{})
 	f := v.(*readFixture)
@@ -202,6 +205,11 @@ func readAIMS(b *testing.B, kind string, n int) *iso42001.AIMS {
 				b.Fatal(err)
 			}
 			if store, err = sqlstore.Open(ctx, db, sqlstore.SQLite); err != nil {
+				b.Fatal(err)
+			}
+		case "postgres":
+			var err error
+			if store, err = sqlstore.Open(ctx, pgSchema(owner, os.Getenv("ISO42001_PG_DSN")), sqlstore.Postgres); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -253,15 +261,21 @@ func measure(b *testing.B, op func(ctx context.Context) error) {
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
 }
 
-// BenchmarkRead measures, per store and size, the SoA from the register,
+// BenchmarkRead measures, per store (PostgreSQL too when ISO42001_PG_DSN
+// names a server) and size, the SoA from the register,
 // stage 2 readiness and review inputs beside bare passes over the same
 // rows.
 func BenchmarkRead(b *testing.B) {
-	for _, kind := range []string{"memstore", "sqlite"} {
+	owner := b
+	kinds := []string{"memstore", "sqlite"}
+	if os.Getenv("ISO42001_PG_DSN") != "" {
+		kinds = append(kinds, "postgres")
+	}
+	for _, kind := range kinds {
 		for _, n := range readSizes(b) {
 			b.Run(fmt.Sprintf("%s/%d", kind, n), func(b *testing.B) {
 				b.Run("soa", func(b *testing.B) {
-					a := readAIMS(b, kind, n)
+					a := readAIMS(b, owner, kind, n)
 					measure(b, func(ctx context.Context) error {
 						s, err := a.SoA().Preview(ctx)
 						if err == nil && len(s.Entries) == 0 {
@@ -271,7 +285,7 @@ func BenchmarkRead(b *testing.B) {
 					})
 				})
 				b.Run("bare-risks", func(b *testing.B) {
-					a := readAIMS(b, kind, n)
+					a := readAIMS(b, owner, kind, n)
 					measure(b, func(ctx context.Context) error {
 						got, err := listPass(ctx, a, risk.Kind)
 						if err == nil && got < n {
@@ -281,14 +295,14 @@ func BenchmarkRead(b *testing.B) {
 					})
 				})
 				b.Run("readiness", func(b *testing.B) {
-					a := readAIMS(b, kind, n)
+					a := readAIMS(b, owner, kind, n)
 					measure(b, func(ctx context.Context) error {
 						_, err := a.Readiness(ctx, audit.Stage2)
 						return err
 					})
 				})
 				b.Run("bare-risks+systems", func(b *testing.B) {
-					a := readAIMS(b, kind, n)
+					a := readAIMS(b, owner, kind, n)
 					measure(b, func(ctx context.Context) error {
 						if _, err := listPass(ctx, a, risk.Kind); err != nil {
 							return err
@@ -302,7 +316,7 @@ func BenchmarkRead(b *testing.B) {
 				// process that just opened the store).
 				for _, phase := range []string{"soa", "readiness"} {
 					b.Run(phase+"-cold", func(b *testing.B) {
-						a := readAIMS(b, kind, n)
+						a := readAIMS(b, owner, kind, n)
 						measure(b, func(ctx context.Context) error {
 							fresh, err := iso42001.Open(ctx, a.Workspace().Store(), "bench", &iso42001.Options{Clock: clock})
 							if err != nil {
@@ -318,7 +332,7 @@ func BenchmarkRead(b *testing.B) {
 					})
 				}
 				b.Run("review", func(b *testing.B) {
-					a := readAIMS(b, kind, n)
+					a := readAIMS(b, owner, kind, n)
 					measure(b, func(ctx context.Context) error {
 						_, err := a.Reviews().Gather(ctx)
 						return err
@@ -328,7 +342,7 @@ func BenchmarkRead(b *testing.B) {
 				// (not timed), then a readiness run, which replays their
 				// journal entries into the projections.
 				b.Run("readiness-after-1k-writes", func(b *testing.B) {
-					a := readAIMS(b, kind, n)
+					a := readAIMS(b, owner, kind, n)
 					ctx := context.Background()
 					if _, err := a.Readiness(ctx, audit.Stage2); err != nil {
 						b.Fatal(err)

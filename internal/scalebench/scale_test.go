@@ -223,7 +223,7 @@ func BenchmarkScale(b *testing.B) {
 }
 
 // pgSchema opens a pool on a fresh schema of the server, dropped after b.
-func pgSchema(b *testing.B, dsn string) *sql.DB {
+func pgSchema(b testing.TB, dsn string) *sql.DB {
 	var r [8]byte
 	_, _ = rand.Read(r[:])
 	schema := "aims_scale_" + hex.EncodeToString(r[:])
