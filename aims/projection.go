@@ -31,10 +31,54 @@ type Projection[T any] struct {
 	Compare func(a, b string) int
 }
 
-// projectionSet holds a workspace's projections, by key.
+// projectionSet holds a workspace's projections, by key, and the records
+// their updates re-read as of one journal head, so that the projections
+// of one kind (three over the risks, say) read each changed record once.
 type projectionSet struct {
 	mu sync.Mutex
 	m  map[any]any // key -> *projected[T]
+
+	fetchedAt string              // the head hash the fetched records are as of
+	fetched   map[fetchKey]Record // without Data; a missing record has Kind ""
+}
+
+// fetchKey names a record among the fetched ones.
+type fetchKey struct{ kind, id string }
+
+// maxFetched bounds the records kept for the other projections of a kind.
+const maxFetched = 1 << 14
+
+// fetch returns the record kind/id as of the journal head hash: from the
+// records fetched at that head, else from the store. A missing record is
+// returned as a zero Record and no error.
+func (ps *projectionSet) fetch(ctx context.Context, ws *Workspace, head, kind, id string) (Record, error) {
+	k := fetchKey{kind, id}
+	ps.mu.Lock()
+	if ps.fetchedAt != head {
+		ps.fetchedAt, ps.fetched = head, nil
+	}
+	rec, ok := ps.fetched[k]
+	ps.mu.Unlock()
+	if ok {
+		return rec, nil
+	}
+	rec, err := ws.store.Get(ctx, ws.tenant, kind, id)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		rec = Record{}
+	case err != nil:
+		return Record{}, err
+	}
+	rec.Data = nil // rows are read from attributes
+	ps.mu.Lock()
+	if ps.fetchedAt == head && len(ps.fetched) < maxFetched {
+		if ps.fetched == nil {
+			ps.fetched = map[fetchKey]Record{}
+		}
+		ps.fetched[k] = rec
+	}
+	ps.mu.Unlock()
+	return rec, nil
 }
 
 // projected is one projection's state: its rows in ascending byte order
@@ -183,7 +227,7 @@ func (st *projected[T]) update(ctx context.Context, ws *Workspace, p Projection[
 		return false, nil
 	}
 	if len(changed) > 0 {
-		if err := st.merge(ctx, ws, p, changed); err != nil {
+		if err := st.merge(ctx, ws, p, head.Hash, changed); err != nil {
 			return false, err
 		}
 	}
@@ -191,9 +235,10 @@ func (st *projected[T]) update(ctx context.Context, ws *Workspace, p Projection[
 	return true, nil
 }
 
-// merge re-reads the records named in changed and builds the new slices in
-// one ordered pass over the old ones.
-func (st *projected[T]) merge(ctx context.Context, ws *Workspace, p Projection[T], changed map[string]bool) error {
+// merge re-reads the records named in changed (as of the journal entry
+// whose hash is head) and builds the new slices in one ordered pass over
+// the old ones.
+func (st *projected[T]) merge(ctx context.Context, ws *Workspace, p Projection[T], head string, changed map[string]bool) error {
 	type fresh struct {
 		id  string
 		row T
@@ -201,13 +246,13 @@ func (st *projected[T]) merge(ctx context.Context, ws *Workspace, p Projection[T
 	}
 	news := make([]fresh, 0, len(changed))
 	for id := range changed {
-		rec, err := ws.store.Get(ctx, ws.tenant, p.Kind, id)
-		if errors.Is(err, ErrNotFound) {
-			news = append(news, fresh{id: id})
-			continue
-		}
+		rec, err := ws.projections.fetch(ctx, ws, head, p.Kind, id)
 		if err != nil {
 			return E("project", p.Kind, id, err)
+		}
+		if rec.Kind == "" { // deleted
+			news = append(news, fresh{id: id})
+			continue
 		}
 		r := Row{ID: rec.ID, Version: rec.Version, Values: make([]string, len(p.Attrs))}
 		for i, a := range p.Attrs {

@@ -17,7 +17,12 @@ import (
 // it, and lets a test swap the store underneath.
 type countingStore struct {
 	*memstore.Store
-	selects atomic.Int64
+	selects, gets atomic.Int64
+}
+
+func (s *countingStore) Get(ctx context.Context, tenant, kind, id string) (aims.Record, error) {
+	s.gets.Add(1)
+	return s.Store.Get(ctx, tenant, kind, id)
 }
 
 func (s *countingStore) Select(ctx context.Context, tenant string, q aims.Query, attrs []string) (aims.Rows, error) {
@@ -208,3 +213,47 @@ func TestProjectAfterRestore(t *testing.T) {
 
 // swappable is a store whose backing store a test replaces.
 type swappable struct{ aims.Store }
+
+// TestProjectionsShareTheirReads: two projections of one kind brought up
+// to the same journal head read each changed record once between them.
+func TestProjectionsShareTheirReads(t *testing.T) {
+	ctx := t.Context()
+	store := &countingStore{Store: memstore.New()}
+	ws, err := aims.NewWorkspace(store, "acme", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	systems := aims.AISystems(ws)
+	for i := range 4 {
+		if err := systems.Create(ctx, "alice", newSystem(fmt.Sprintf("s-%d", i), true, aims.StageInception)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type otherKey struct{}
+	ids := aims.Projection[string]{Kind: aims.KindAISystem, Row: func(_ context.Context, r aims.Row) (string, bool, error) { return r.ID, true, nil }}
+	read := func() {
+		t.Helper()
+		if _, err := aims.Project(ctx, ws, stagedKey{}, stagedProjection); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := aims.Project(ctx, ws, otherKey{}, ids); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read()
+	for i := range 3 {
+		s, err := systems.Get(ctx, fmt.Sprintf("s-%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Stage = aims.StageDeployment
+		if err := systems.Update(ctx, "alice", s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gets := store.gets.Load()
+	read()
+	if n := store.gets.Load() - gets; n != 3 {
+		t.Errorf("two projections re-read 3 changed records with %d Gets, want 3", n)
+	}
+}
