@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -331,6 +332,33 @@ func BenchmarkRead(b *testing.B) {
 						})
 					})
 				}
+				// The memory the projections hold: the live heap after a
+				// new AIMS over the same store ran the SoA, readiness and
+				// review inputs, less the live heap before, per record.
+				b.Run("projections-memory", func(b *testing.B) {
+					a := readAIMS(b, owner, kind, n)
+					ctx := context.Background()
+					var per float64
+					for b.Loop() {
+						before := liveHeap()
+						fresh, err := iso42001.Open(ctx, a.Workspace().Store(), "bench", &iso42001.Options{Clock: clock})
+						if err != nil {
+							b.Fatal(err)
+						}
+						if _, err := fresh.SoA().Preview(ctx); err != nil {
+							b.Fatal(err)
+						}
+						if _, err := fresh.Readiness(ctx, audit.Stage2); err != nil {
+							b.Fatal(err)
+						}
+						if _, err := fresh.Reviews().Gather(ctx); err != nil {
+							b.Fatal(err)
+						}
+						per = (float64(liveHeap()) - float64(before)) / float64(2*n)
+						runtime.KeepAlive(fresh)
+					}
+					b.ReportMetric(per, "B/rec")
+				})
 				b.Run("review", func(b *testing.B) {
 					a := readAIMS(b, owner, kind, n)
 					measure(b, func(ctx context.Context) error {
