@@ -36,13 +36,13 @@ func (s *Service) Checks() []aims.Check {
 			var missing []string
 			n, nMissing := 0, 0
 			for _, sys := range systems {
-				if !sys.inScope {
+				if !sys.InScope {
 					continue
 				}
 				n++
-				if !approved[sys.id] {
+				if !approved[sys.ID] {
 					if nMissing++; len(missing) < 5 {
-						missing = append(missing, sys.id)
+						missing = append(missing, sys.ID)
 					}
 				}
 			}

@@ -81,31 +81,15 @@ func (s *Service) indexRowOf(ctx context.Context, row aims.Row) (indexRow, bool,
 	return r, true, nil
 }
 
-// systemRow is an AI system as the index says: its id and scope.
-type systemRow struct {
-	id      string
-	inScope bool
-}
+// indexKey is the workspace key of the assessments' projection
+// (aims.Project).
+type indexKey struct{}
 
-// Workspace projection keys (aims.Project): the impact checks read the
-// inventory and the assessments' index from read models kept up to date
-// from the journal.
-type (
-	systemsKey struct{}
-	indexKey   struct{}
-)
-
-// readSystems returns the inventory's ids and scopes from the index, in
-// natural id order. Callers must not modify the result.
-func (s *Service) readSystems(ctx context.Context) ([]systemRow, error) {
-	return aims.Project(ctx, s.systems.Workspace(), systemsKey{}, aims.Projection[systemRow]{
-		Kind:    aims.KindAISystem,
-		Attrs:   []string{"inScope"},
-		Compare: natsort.Compare,
-		Row: func(_ context.Context, row aims.Row) (systemRow, bool, error) {
-			return systemRow{id: row.ID, inScope: row.Values[0] == "true"}, true, nil
-		},
-	})
+// readSystems returns the inventory from the kernel's projection
+// (aims.SystemRows), in natural id order. Callers must not modify the
+// result.
+func (s *Service) readSystems(ctx context.Context) ([]aims.SystemRow, error) {
+	return aims.SystemRows(ctx, s.systems.Workspace())
 }
 
 // InventoryIndex is [Service.Inventory] read from the records' indexed
@@ -148,8 +132,8 @@ func (s *Service) InventoryIndex(ctx context.Context) ([]InventoryItem, error) {
 	}
 	out := make([]InventoryItem, len(systems))
 	for i, sys := range systems {
-		item := InventoryItem{System: sys.id, InScope: sys.inScope}
-		if p := by[sys.id]; p != nil {
+		item := InventoryItem{System: sys.ID, InScope: sys.InScope}
+		if p := by[sys.ID]; p != nil {
 			if c := p.current; c != nil {
 				item.Current, item.Tier, item.ApprovedAt = c.id, c.tier, c.approvedAt
 			}
@@ -207,9 +191,9 @@ func (s *Service) DueIndexAll(ctx context.Context, now time.Time, incidents ...I
 			}
 		}
 		for _, sys := range systems {
-			c := current[sys.id]
+			c := current[sys.ID]
 			if c == nil {
-				if sys.inScope && !yield(DueItem{System: sys.id, Reasons: []DueReason{{TriggerNoAssessment, "the system is in scope and has no approved impact assessment"}}}, nil) {
+				if sys.InScope && !yield(DueItem{System: sys.ID, Reasons: []DueReason{{TriggerNoAssessment, "the system is in scope and has no approved impact assessment"}}}, nil) {
 					return
 				}
 				continue
@@ -219,7 +203,7 @@ func (s *Service) DueIndexAll(ctx context.Context, now time.Time, incidents ...I
 				yield(DueItem{}, err)
 				return
 			}
-			full, err := s.systems.Get(ctx, sys.id)
+			full, err := s.systems.Get(ctx, sys.ID)
 			if isNotFound(err) {
 				continue // deleted since the inventory was read
 			}

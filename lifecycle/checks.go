@@ -168,6 +168,9 @@ func perSystem(from aims.LifecycleStage, what string, lacks systemCheck) checkFu
 		var inScope, failing firstFew
 		n := 0
 		for _, sys := range systems {
+			if !sys.InScope {
+				continue
+			}
 			if inScope.keep() {
 				inScope.items = append(inScope.items, sys.ID)
 			}
@@ -236,40 +239,17 @@ func (f *firstFew) join(sep string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(f.items, sep), f.n-len(f.items))
 }
 
-// scoped is an in-scope AI system as the life cycle checks need it: its
-// id and stage, read from the inventory's indexed attributes.
-type scoped struct {
-	ID    string
-	Stage aims.LifecycleStage
-	// Sources are the names of its data sources; indexed is false for a
-	// system written before the index held them (decode it to know).
-	Sources []string
-	indexed bool
-}
+// scoped is an AI system as the life cycle checks read it from the
+// kernel's projection of the inventory; they skip the ones out of scope.
+type scoped = aims.SystemRow
 
-// inScopeSystems returns the in-scope AI systems in natural id order,
-// from the workspace's projection of the inventory's indexed attributes
-// (aims.Project: no document is decoded, and a read after a few writes
-// re-reads only the systems they changed).
-type scopedKey struct{}
-
+// inScopeSystems returns every AI system in natural id order (the checks
+// skip those out of scope), from the kernel's projection of the
+// inventory's indexed attributes (aims.SystemRows: no document is
+// decoded, and a read after a few writes re-reads only the systems they
+// changed).
 func inScopeSystems(ctx context.Context, ws *aims.Workspace) ([]scoped, error) {
-	return aims.Project(ctx, ws, scopedKey{}, aims.Projection[scoped]{
-		Kind:    aims.AISystems(ws).Kind(),
-		Attrs:   []string{"inScope", "stage", aims.AttrSystemSources, aims.AttrSystemIndex},
-		Compare: natsort.Compare,
-		Row: func(_ context.Context, row aims.Row) (scoped, bool, error) {
-			if row.Values[0] != "true" {
-				return scoped{}, false, nil
-			}
-			s := scoped{ID: row.ID, Stage: aims.LifecycleStage(row.Values[1]), indexed: row.Values[3] == aims.SystemIndexVersion}
-			var err error
-			if s.Sources, err = aims.SplitAttr(row.Values[2]); err != nil {
-				s.indexed = false // not what this build writes: read the document
-			}
-			return s, true, nil
-		},
-	})
+	return aims.SystemRows(ctx, ws)
 }
 
 // matching returns the ids of recs that pass ok (all when ok is nil).
@@ -405,8 +385,8 @@ func datasetsBySystem(ctx context.Context, ws *aims.Workspace) (map[string][]*Da
 	})
 }
 
-// inScopeDatasets returns the in-scope systems (sorted) and the datasets
-// linked to at least one of them.
+// inScopeDatasets returns the systems (sorted; the callers skip those out
+// of scope) and the datasets linked to at least one in-scope system.
 func inScopeDatasets(ctx context.Context, ws *aims.Workspace) ([]scoped, []*Dataset, error) {
 	in, err := inScopeSystems(ctx, ws)
 	if err != nil {
@@ -426,11 +406,16 @@ func inScopeDatasets(ctx context.Context, ws *aims.Workspace) ([]scoped, []*Data
 	return in, used, nil
 }
 
-// inScopeHas reports whether id is among the in-scope systems (in natural
+// inScopeHas reports whether id is an in-scope system of all (in natural
 // order of id, as [inScopeSystems] returns them).
-func inScopeHas(in []scoped, id string) bool {
-	_, ok := slices.BinarySearchFunc(in, id, func(s scoped, id string) int { return natsort.Compare(s.ID, id) })
-	return ok
+func inScopeHas(all []scoped, id string) bool {
+	i, ok := slices.BinarySearchFunc(all, id, func(s scoped, id string) int { return natsort.Compare(s.ID, id) })
+	return ok && all[i].InScope
+}
+
+// anyInScope reports whether some system of all is in scope.
+func anyInScope(all []scoped) bool {
+	return slices.ContainsFunc(all, func(s scoped) bool { return s.InScope })
 }
 
 // checkDataProvenance asks that every data source the inventory names for
@@ -442,7 +427,7 @@ func checkDataProvenance(ctx context.Context, ws *aims.Workspace) (bool, string,
 	if err != nil {
 		return false, "", err
 	}
-	if len(in) == 0 {
+	if !anyInScope(in) {
 		return false, "no AI system is in scope yet", nil
 	}
 	bySys, err := datasetsBySystem(ctx, ws)
@@ -452,8 +437,11 @@ func checkDataProvenance(ctx context.Context, ws *aims.Workspace) (bool, string,
 	var bad firstFew
 	sources := 0
 	for _, s := range in {
+		if !s.InScope {
+			continue
+		}
 		names := s.Sources
-		if !s.indexed { // written by an older build: its document says
+		if !s.Indexed { // written by an older build: its document says
 			sys, err := aims.AISystems(ws).Get(ctx, s.ID)
 			if errors.Is(err, aims.ErrNotFound) {
 				continue // gone since the index was read
@@ -494,7 +482,7 @@ func checkDataQuality(ctx context.Context, ws *aims.Workspace) (bool, string, er
 	if err != nil {
 		return false, "", err
 	}
-	if len(in) == 0 {
+	if !anyInScope(in) {
 		return false, "no AI system is in scope yet", nil
 	}
 	var bad []string
