@@ -15,7 +15,6 @@ import (
 	"github.com/aimsgo/iso42001/controls"
 	"github.com/aimsgo/iso42001/impact"
 	"github.com/aimsgo/iso42001/lifecycle"
-	"github.com/aimsgo/iso42001/risk"
 	"github.com/aimsgo/iso42001/soa"
 )
 
@@ -224,55 +223,30 @@ func (a *AIMS) keptEvidence(ctx context.Context) (map[string][]string, error) {
 // reviews and treatment actions, and each in-scope system's current
 // impact assessment.
 func (a *AIMS) reviewInputs(ctx context.Context, ws *aims.Workspace) ([]string, error) {
-	bands := make([]int, a.crit.Bands()+1) // by level; 0 unused
-	open, never, untreated := 0, 0, 0
 	now := ws.Now()
-	reviews := 0         // open risks past their review date
-	var dueActs []string // risks with an open action past due
-	// The risks' indexed attributes say all this in one pass: only the
-	// risks with an action past due are decoded, to count their actions.
-	for v, err := range a.risks.Views(ctx, risk.Filter{}) {
-		if err != nil {
-			return nil, err
-		}
-		if v.State == risk.StateClosed {
-			continue
-		}
-		open++
-		if !v.NextReview.IsZero() && v.NextReview.Before(now) {
-			reviews++
-		}
-		if !v.NextDue.IsZero() && v.NextDue.Before(now) {
-			dueActs = append(dueActs, v.ID)
-		}
-		if v.Level == "" {
-			never++
-			continue
-		}
-		lvl := a.crit.Level(v.Level)
-		if lvl > 0 {
-			bands[lvl]++
-		}
-		if !a.crit.WithinAppetite(lvl) && !v.Treated() && v.Accepted == "" {
-			untreated++
-		}
+	// The register's open-risk projection says all this in one pass: only
+	// the risks with an action past due are decoded, to count their
+	// actions.
+	st, err := a.risks.Standing(ctx, now)
+	if err != nil {
+		return nil, err
 	}
 	var parts []string
 	for lvl := a.crit.Bands(); lvl >= 1; lvl-- {
-		if bands[lvl] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", bands[lvl], a.crit.Band(lvl).Name))
+		if st.ByBand[lvl] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", st.ByBand[lvl], a.crit.Band(lvl).Name))
 		}
 	}
 	byBand := "none assessed"
 	if len(parts) > 0 {
 		byBand = strings.Join(parts, ", ")
 	}
-	lines := []string{fmt.Sprintf("%d open risks (%s); %d never assessed; %d above appetite with neither treatment nor acceptance.", open, byBand, never, untreated)}
+	lines := []string{fmt.Sprintf("%d open risks (%s); %d never assessed; %d above appetite with neither treatment nor acceptance.", st.Open, byBand, st.Never, st.Untreated)}
 	actions := 0
-	for _, id := range dueActs {
+	for _, id := range st.ActionsDue {
 		rk, err := a.risks.Get(ctx, id)
 		if isNotFound(err) {
-			continue // deleted since the views were read
+			continue // deleted since the projection was read
 		}
 		if err != nil {
 			return nil, err
@@ -286,25 +260,78 @@ func (a *AIMS) reviewInputs(ctx context.Context, ws *aims.Workspace) ([]string, 
 			}
 		}
 	}
-	if reviews+actions > 0 {
-		lines = append(lines, fmt.Sprintf("%d risk reviews and %d risk treatment actions are overdue.", reviews, actions))
+	if st.ReviewsOverdue+actions > 0 {
+		lines = append(lines, fmt.Sprintf("%d risk reviews and %d risk treatment actions are overdue.", st.ReviewsOverdue, actions))
 	}
 	inv, err := a.impacts.InventoryIndex(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, it := range inv {
-		if !it.InScope {
-			continue
+	return append(lines, impactLines(inv)...), nil
+}
+
+// maxSystemLines is how many in-scope systems the review inputs name one
+// by one; beyond it they are summarised, so that a review of a large
+// inventory reads as a summary, not a listing.
+const maxSystemLines = 20
+
+// impactLines says, for the management review, each in-scope system's
+// current impact assessment; over more than maxSystemLines systems, how
+// many have one (by EU AI Act tier) and which lack one (the first five).
+func impactLines(inv []impact.InventoryItem) []string {
+	in := 0
+	for i := range inv {
+		if inv[i].InScope {
+			in++
 		}
-		if it.Current == "" {
-			lines = append(lines, fmt.Sprintf("%s has no approved impact assessment.", it.System))
-			continue
-		}
-		tier := cmp.Or(string(it.Tier), "not screened")
-		lines = append(lines, fmt.Sprintf("%s: impact assessment %s approved (EU AI Act tier: %s).", it.System, it.Current, tier))
 	}
-	return lines, nil
+	var lines []string
+	if in <= maxSystemLines {
+		for _, it := range inv {
+			if !it.InScope {
+				continue
+			}
+			if it.Current == "" {
+				lines = append(lines, fmt.Sprintf("%s has no approved impact assessment.", it.System))
+				continue
+			}
+			tier := cmp.Or(string(it.Tier), "not screened")
+			lines = append(lines, fmt.Sprintf("%s: impact assessment %s approved (EU AI Act tier: %s).", it.System, it.Current, tier))
+		}
+		return lines
+	}
+	tiers := map[string]int{}
+	var lacking []string
+	assessed, unassessed := 0, 0
+	for _, it := range inv {
+		switch {
+		case !it.InScope:
+		case it.Current == "":
+			if unassessed++; len(lacking) < 5 {
+				lacking = append(lacking, it.System)
+			}
+		default:
+			assessed++
+			tiers[cmp.Or(string(it.Tier), "not screened")]++
+		}
+	}
+	var byTier []string
+	for _, t := range slices.Sorted(maps.Keys(tiers)) {
+		byTier = append(byTier, fmt.Sprintf("%s %d", t, tiers[t]))
+	}
+	line := fmt.Sprintf("%d in-scope AI systems: %d with an approved impact assessment", in, assessed)
+	if assessed > 0 {
+		line += " (EU AI Act tier: " + strings.Join(byTier, ", ") + ")"
+	}
+	line += fmt.Sprintf(", %d without", unassessed)
+	if unassessed > 0 {
+		line += " (" + strings.Join(lacking, ", ")
+		if unassessed > len(lacking) {
+			line += fmt.Sprintf(" and %d more", unassessed-len(lacking))
+		}
+		line += ")"
+	}
+	return []string{line + "."}
 }
 
 // GapAssessment assesses maturity per clause and control from people's

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/impact"
 )
 
 // TestImpactsCurrentNamesFirstFive: the 8.4 check over many systems due
@@ -39,5 +42,30 @@ func TestImpactsCurrentNamesFirstFive(t *testing.T) {
 	want := "impact assessments due: m-2 (no-assessment); m-3 (no-assessment); m-4 (no-assessment); m-5 (no-assessment); m-6 (no-assessment); and 4 more"
 	if ok || detail != want {
 		t.Errorf("check = %v %q\nwant false %q", ok, detail, want)
+	}
+}
+
+// TestImpactLinesSummarise: up to twenty in-scope systems, the review
+// inputs name each; beyond, they count them by tier and name the first
+// five without an assessment.
+func TestImpactLinesSummarise(t *testing.T) {
+	var inv []impact.InventoryItem
+	for i := range 24 {
+		it := impact.InventoryItem{System: fmt.Sprintf("m-%02d", i), InScope: i != 5}
+		switch i {
+		case 0:
+			it.Current, it.Tier = "ia-0", impact.Tier("high")
+		case 1, 2:
+			it.Current = fmt.Sprintf("ia-%d", i)
+		}
+		inv = append(inv, it)
+	}
+	want := []string{"23 in-scope AI systems: 3 with an approved impact assessment (EU AI Act tier: high 1, not screened 2), 20 without (m-03, m-04, m-06, m-07, m-08 and 15 more)."}
+	if d := cmp.Diff(want, impactLines(inv)); d != "" {
+		t.Errorf("lines over 23 systems (-want +got):\n%s", d)
+	}
+	few := impactLines(inv[:3])
+	if len(few) != 3 || few[0] != "m-00: impact assessment ia-0 approved (EU AI Act tier: high)." {
+		t.Errorf("lines over 3 systems = %q, want one per system", few)
 	}
 }

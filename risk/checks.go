@@ -108,7 +108,7 @@ type openRisk struct {
 	id, level                   string
 	state                       State
 	accepted                    Stage
-	review                      time.Time
+	review, due                 time.Time
 	inherent, residual, treated bool
 }
 
@@ -126,7 +126,7 @@ func openRisks(ctx context.Context, ws *aims.Workspace) ([]openRisk, error) {
 			if !ok || err != nil || v.State == StateClosed {
 				return openRisk{}, false, err
 			}
-			return openRisk{id: v.ID, level: v.Level, state: v.State, accepted: v.Accepted, review: v.NextReview,
+			return openRisk{id: v.ID, level: v.Level, state: v.State, accepted: v.Accepted, review: v.NextReview, due: v.NextDue,
 				inherent: v.Inherent != "", residual: v.Residual != "", treated: v.Treated()}, true, nil
 		}})
 }
@@ -159,4 +159,51 @@ func (r *Register) scan(ctx context.Context, ws *aims.Workspace, good string, ok
 		more = fmt.Sprintf(" and %d more", failing-len(shown))
 	}
 	return false, fmt.Sprintf("%d of %d open risks %s: %s%s", failing, n, bad, strings.Join(shown, ", "), more), nil
+}
+
+// Standing is the state of the open risks as a management review reads
+// it (9.3.2): how many are open, how many of them hold each band, how many
+// were never assessed, how many sit above appetite with neither treatment
+// nor acceptance, how many are past their review date, and which have a
+// treatment action past due.
+type Standing struct {
+	Open, Never, Untreated, ReviewsOverdue int
+	// ByBand counts the assessed open risks by band level (1 is the
+	// lowest band); index 0 is unused.
+	ByBand []int
+	// ActionsDue are the ids of the open risks with a treatment action
+	// past due, in natural order.
+	ActionsDue []string
+}
+
+// Standing returns the standing of the open risks as of now, in one pass
+// over the register's open-risk projection (see [aims.Project]): nothing
+// is decoded.
+func (r *Register) Standing(ctx context.Context, now time.Time) (Standing, error) {
+	open, err := openRisks(ctx, r.ws)
+	if err != nil {
+		return Standing{}, err
+	}
+	st := Standing{Open: len(open), ByBand: make([]int, r.crit.Bands()+1)}
+	for i := range open {
+		o := &open[i]
+		if !o.review.IsZero() && o.review.Before(now) {
+			st.ReviewsOverdue++
+		}
+		if !o.due.IsZero() && o.due.Before(now) {
+			st.ActionsDue = append(st.ActionsDue, o.id)
+		}
+		if o.level == "" {
+			st.Never++
+			continue
+		}
+		lvl := r.crit.Level(o.level)
+		if lvl > 0 {
+			st.ByBand[lvl]++
+		}
+		if !r.crit.WithinAppetite(lvl) && !o.treated && o.accepted == "" {
+			st.Untreated++
+		}
+	}
+	return st, nil
 }

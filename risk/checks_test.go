@@ -2,10 +2,12 @@ package risk
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/controls"
@@ -260,5 +262,38 @@ func TestChecksNameFirstFiveAndFollowWrites(t *testing.T) {
 	got = runChecks(t, f)[CheckAssessed]
 	if want := (checkResult{false, "5 of 6 open risks not assessed: R-2, R-4, R-6, R-10, R-11"}); got != want {
 		t.Errorf("after assessing R-3 and deleting R-5: %+v, want %+v", got, want)
+	}
+}
+
+// TestStanding: the standing of the populated register (see populate),
+// now and two years on, when reviews and actions have fallen due; the
+// later figures are checked against the decoded risks.
+func TestStanding(t *testing.T) {
+	f := newFixture(t)
+	f.populate(t)
+	ctx := t.Context()
+	st, err := f.reg.Standing(ctx, f.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Standing{Open: 5, Never: 1, Untreated: 1, ByBand: []int{0, 1, 2, 1, 0}}
+	if d := cmp.Diff(want, st, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("standing now (-want +got):\n%s", d)
+	}
+	later := f.clock.Now().AddDate(2, 0, 0)
+	if st, err = f.reg.Standing(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+	reviews := 0
+	for _, v := range decodedViews(t, f.reg) {
+		if v.State != StateClosed && !v.NextReview.IsZero() && v.NextReview.Before(later) {
+			reviews++
+		}
+	}
+	if st.ReviewsOverdue != reviews || reviews == 0 {
+		t.Errorf("reviews overdue in two years = %d, the decoded risks say %d", st.ReviewsOverdue, reviews)
+	}
+	if !slices.Contains(st.ActionsDue, "risk-1") {
+		t.Errorf("actions due in two years = %v, want risk-1's", st.ActionsDue)
 	}
 }

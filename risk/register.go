@@ -446,22 +446,20 @@ type OverdueItem struct {
 // risk id, reviews before actions, actions in plan order. Closed risks are
 // skipped.
 //
-// It reads the risks' review and due dates from their indexed attributes
-// (see [Register.Views]) and decodes only the risks with something overdue.
+// It reads the risks' review and due dates from the register's open-risk
+// projection (see [aims.Project]) and decodes only the risks with
+// something overdue.
 func (r *Register) Overdue(ctx context.Context, now time.Time) ([]OverdueItem, error) {
-	var late []string
-	for v, err := range r.Views(ctx, Filter{}) {
-		if err != nil {
-			return nil, err
-		}
-		if v.State == StateClosed {
-			continue
-		}
-		if (!v.NextReview.IsZero() && v.NextReview.Before(now)) || (!v.NextDue.IsZero() && v.NextDue.Before(now)) {
-			late = append(late, v.ID)
+	open, err := openRisks(ctx, r.ws)
+	if err != nil {
+		return nil, err
+	}
+	var late []string // in natural order, as the projection keeps them
+	for i := range open {
+		if o := &open[i]; (!o.review.IsZero() && o.review.Before(now)) || (!o.due.IsZero() && o.due.Before(now)) {
+			late = append(late, o.id)
 		}
 	}
-	slices.SortFunc(late, natsort.Compare)
 	var out []OverdueItem
 	for _, id := range late {
 		rk, err := r.Get(ctx, id)

@@ -211,19 +211,6 @@ func (r *Register) Views(ctx context.Context, f Filter) iter.Seq2[View, error] {
 
 func views(ctx context.Context, ws *aims.Workspace, risks *aims.Collection[Risk, *Risk], where map[string]string) iter.Seq2[View, error] {
 	return func(yield func(View, error) bool) {
-		if len(where) == 0 {
-			all, err := projectViews(ctx, ws, risks)
-			if err != nil {
-				yield(View{}, err)
-				return
-			}
-			for _, v := range all {
-				if !yield(*v, nil) {
-					return
-				}
-			}
-			return
-		}
 		q := aims.Query{Kind: Kind, Where: where}
 		for row, err := range aims.SelectAll(ctx, ws.Store(), ws.Tenant(), q, viewAttrs) {
 			if err != nil {
@@ -279,23 +266,6 @@ func (r *Register) Chosen(ctx context.Context) iter.Seq2[Choice, error] {
 			}
 		}
 	}
-}
-
-// viewsKey is the workspace key of the register's projection.
-type viewsKey struct{}
-
-// projectViews returns the view of every risk from the workspace's
-// projection of the register (see [aims.Project]): a read after a few
-// writes re-reads only the risks they changed.
-func projectViews(ctx context.Context, ws *aims.Workspace, risks *aims.Collection[Risk, *Risk]) ([]*View, error) {
-	return aims.Project(ctx, ws, viewsKey{}, aims.Projection[*View]{Kind: Kind, Attrs: viewAttrs,
-		Row: func(ctx context.Context, row aims.Row) (*View, bool, error) {
-			v, ok, err := rowView(ctx, risks, row)
-			if !ok || err != nil {
-				return nil, ok, err
-			}
-			return &v, true, nil
-		}})
 }
 
 // rowView returns the view of the risk in row: read from its attributes
