@@ -33,5 +33,17 @@
 //
 //	ISO42001_SCALE=10000,100000 go test ./internal/scalebench -run '^$' -bench ScaleBatch -benchtime 1x
 //
+// BenchmarkRead measures the read side over N systems and N risks (one in
+// four treated): the SoA from the register, a stage 2 readiness run and a
+// management review's inputs, warm (the workspace's projections, see
+// aims.Project, already built: what a long-lived process pays), cold (a
+// new AIMS over the same store: what the first read after Open pays),
+// and readiness after 1,000 reassessments (the projections replay them
+// from the journal); beside bare passes paging every risk (and system)
+// through Store.List, and the live heap the projections hold per record
+// (projections-memory). ISO42001_READ_SCALE picks its sizes alone.
+//
+//	ISO42001_READ_SCALE=10000,100000 go test ./internal/scalebench -run '^$' -bench Read -benchtime 5x
+//
 // ISO42001_BENCH_QUICK=1 (CI's smoke run) runs 1k only.
 package scalebench
