@@ -263,11 +263,11 @@ func (a *AIMS) reviewInputs(ctx context.Context, ws *aims.Workspace) ([]string, 
 	if st.ReviewsOverdue+actions > 0 {
 		lines = append(lines, fmt.Sprintf("%d risk reviews and %d risk treatment actions are overdue.", st.ReviewsOverdue, actions))
 	}
-	inv, err := a.impacts.InventoryIndex(ctx)
+	more, err := impactLines(a.impacts.InventoryIndexAll(ctx))
 	if err != nil {
 		return nil, err
 	}
-	return append(lines, impactLines(inv)...), nil
+	return append(lines, more...), nil
 }
 
 // maxSystemLines is how many in-scope systems the review inputs name one
@@ -278,42 +278,40 @@ const maxSystemLines = 20
 // impactLines says, for the management review, each in-scope system's
 // current impact assessment; over more than maxSystemLines systems, how
 // many have one (by EU AI Act tier) and which lack one (the first five).
-func impactLines(inv []impact.InventoryItem) []string {
-	in := 0
-	for i := range inv {
-		if inv[i].InScope {
-			in++
-		}
-	}
-	var lines []string
-	if in <= maxSystemLines {
-		for _, it := range inv {
-			if !it.InScope {
-				continue
-			}
-			if it.Current == "" {
-				lines = append(lines, fmt.Sprintf("%s has no approved impact assessment.", it.System))
-				continue
-			}
-			tier := cmp.Or(string(it.Tier), "not screened")
-			lines = append(lines, fmt.Sprintf("%s: impact assessment %s approved (EU AI Act tier: %s).", it.System, it.Current, tier))
-		}
-		return lines
-	}
+// It reads the inventory once, holding no more than maxSystemLines lines.
+func impactLines(inv iter.Seq2[impact.InventoryItem, error]) ([]string, error) {
+	var lines, lacking []string
 	tiers := map[string]int{}
-	var lacking []string
-	assessed, unassessed := 0, 0
-	for _, it := range inv {
-		switch {
-		case !it.InScope:
-		case it.Current == "":
+	in, assessed, unassessed := 0, 0, 0
+	for it, err := range inv {
+		if err != nil {
+			return nil, err
+		}
+		if !it.InScope {
+			continue
+		}
+		in++
+		tier := cmp.Or(string(it.Tier), "not screened")
+		if it.Current == "" {
 			if unassessed++; len(lacking) < 5 {
 				lacking = append(lacking, it.System)
 			}
-		default:
+		} else {
 			assessed++
-			tiers[cmp.Or(string(it.Tier), "not screened")]++
+			tiers[tier]++
 		}
+		if in > maxSystemLines {
+			lines = nil
+			continue
+		}
+		if it.Current == "" {
+			lines = append(lines, fmt.Sprintf("%s has no approved impact assessment.", it.System))
+		} else {
+			lines = append(lines, fmt.Sprintf("%s: impact assessment %s approved (EU AI Act tier: %s).", it.System, it.Current, tier))
+		}
+	}
+	if in <= maxSystemLines {
+		return lines, nil
 	}
 	var byTier []string
 	for _, t := range slices.Sorted(maps.Keys(tiers)) {
@@ -331,7 +329,7 @@ func impactLines(inv []impact.InventoryItem) []string {
 		}
 		line += ")"
 	}
-	return []string{line + "."}
+	return []string{line + "."}, nil
 }
 
 // GapAssessment assesses maturity per clause and control from people's

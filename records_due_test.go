@@ -61,10 +61,30 @@ func TestImpactLinesSummarise(t *testing.T) {
 		inv = append(inv, it)
 	}
 	want := []string{"23 in-scope AI systems: 3 with an approved impact assessment (EU AI Act tier: high 1, not screened 2), 20 without (m-03, m-04, m-06, m-07, m-08 and 15 more)."}
-	if d := cmp.Diff(want, impactLines(inv)); d != "" {
+	lines := func(items []impact.InventoryItem) []string {
+		t.Helper()
+		out, err := impactLines(func(yield func(impact.InventoryItem, error) bool) {
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if d := cmp.Diff(want, lines(inv)); d != "" {
 		t.Errorf("lines over 23 systems (-want +got):\n%s", d)
 	}
-	few := impactLines(inv[:3])
+	if n := len(lines(inv[:21])); n != 20 { // 20 in scope: one line each
+		t.Errorf("20 in-scope systems give %d lines, want 20", n)
+	}
+	if n := len(lines(inv[:22])); n != 1 { // 21 in scope: the summary
+		t.Errorf("21 in-scope systems give %d lines, want 1", n)
+	}
+	few := lines(inv[:3])
 	if len(few) != 3 || few[0] != "m-00: impact assessment ia-0 approved (EU AI Act tier: high)." {
 		t.Errorf("lines over 3 systems = %q, want one per system", few)
 	}

@@ -100,50 +100,68 @@ func (s *Service) readSystems(ctx context.Context) ([]aims.SystemRow, error) {
 // decoded but assessments written before their attribute set existed
 // (see [AttrIndex]).
 func (s *Service) InventoryIndex(ctx context.Context) ([]InventoryItem, error) {
-	systems, err := s.readSystems(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.readIndex(ctx)
-	if err != nil {
-		return nil, err
-	}
-	type pick struct{ current, pending *indexRow }
-	by := make(map[string]*pick, len(rows))
-	for i := range rows {
-		r := &rows[i]
-		p := by[r.system]
-		if p == nil {
-			p = &pick{}
-			by[r.system] = p
+	out := []InventoryItem{} // an empty inventory is [], not null
+	for item, err := range s.InventoryIndexAll(ctx) {
+		if err != nil {
+			return nil, err
 		}
-		switch r.state {
-		case StateApproved:
-			// The most recent approval, as latestApproved picks it.
-			if p.current == nil || r.approvedAt.After(p.current.approvedAt) {
-				p.current = r
-			}
-		case StateDraft, StateInReview:
-			if p.pending == nil || r.created.After(p.pending.created) ||
-				(r.created.Equal(p.pending.created) && natsort.Compare(r.id, p.pending.id) > 0) {
-				p.pending = r
-			}
-		}
-	}
-	out := make([]InventoryItem, len(systems))
-	for i, sys := range systems {
-		item := InventoryItem{System: sys.ID, InScope: sys.InScope}
-		if p := by[sys.ID]; p != nil {
-			if c := p.current; c != nil {
-				item.Current, item.Tier, item.ApprovedAt = c.id, c.tier, c.approvedAt
-			}
-			if p.pending != nil {
-				item.Pending, item.PendingState = p.pending.id, p.pending.state
-			}
-		}
-		out[i] = item
+		out = append(out, item)
 	}
 	return out, nil
+}
+
+// InventoryIndexAll yields the items of [Service.InventoryIndex] one at a
+// time, so that a summary over a million systems holds none of them. It
+// stops after yielding an error.
+func (s *Service) InventoryIndexAll(ctx context.Context) iter.Seq2[InventoryItem, error] {
+	return func(yield func(InventoryItem, error) bool) {
+		systems, err := s.readSystems(ctx)
+		if err != nil {
+			yield(InventoryItem{}, err)
+			return
+		}
+		rows, err := s.readIndex(ctx)
+		if err != nil {
+			yield(InventoryItem{}, err)
+			return
+		}
+		type pick struct{ current, pending *indexRow }
+		by := make(map[string]*pick, len(rows))
+		for i := range rows {
+			r := &rows[i]
+			p := by[r.system]
+			if p == nil {
+				p = &pick{}
+				by[r.system] = p
+			}
+			switch r.state {
+			case StateApproved:
+				// The most recent approval, as latestApproved picks it.
+				if p.current == nil || r.approvedAt.After(p.current.approvedAt) {
+					p.current = r
+				}
+			case StateDraft, StateInReview:
+				if p.pending == nil || r.created.After(p.pending.created) ||
+					(r.created.Equal(p.pending.created) && natsort.Compare(r.id, p.pending.id) > 0) {
+					p.pending = r
+				}
+			}
+		}
+		for _, sys := range systems {
+			item := InventoryItem{System: sys.ID, InScope: sys.InScope}
+			if p := by[sys.ID]; p != nil {
+				if c := p.current; c != nil {
+					item.Current, item.Tier, item.ApprovedAt = c.id, c.tier, c.approvedAt
+				}
+				if p.pending != nil {
+					item.Pending, item.PendingState = p.pending.id, p.pending.state
+				}
+			}
+			if !yield(item, nil) {
+				return
+			}
+		}
+	}
 }
 
 // DueIndex is [Service.Due] for checks and summaries over a large
