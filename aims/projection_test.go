@@ -64,19 +64,27 @@ func newSystem(id string, inScope bool, stage aims.LifecycleStage) *aims.AISyste
 		Owner: "alice", InScope: inScope, Stage: stage}
 }
 
-func TestProjectFollowsTheJournal(t *testing.T) {
-	ctx := t.Context()
+// countedWorkspace returns a workspace over a counting memstore holding
+// n systems s-0 ... s-(n-1), those with inScope(i) in scope, at inception.
+func countedWorkspace(t *testing.T, n int, inScope func(i int) bool) (*countingStore, *aims.Workspace) {
+	t.Helper()
 	store := &countingStore{Store: memstore.New()}
 	ws, err := aims.NewWorkspace(store, "acme", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	systems := aims.AISystems(ws)
-	for i := range 12 {
-		if err := systems.Create(ctx, "alice", newSystem(fmt.Sprintf("s-%d", i), i%3 != 0, aims.StageInception)); err != nil {
+	for i := range n {
+		if err := aims.AISystems(ws).Create(t.Context(), "alice", newSystem(fmt.Sprintf("s-%d", i), inScope(i), aims.StageInception)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return store, ws
+}
+
+func TestProjectFollowsTheJournal(t *testing.T) {
+	ctx := t.Context()
+	store, ws := countedWorkspace(t, 12, func(i int) bool { return i%3 != 0 })
+	systems := aims.AISystems(ws)
 	project := func() []stagedRow {
 		t.Helper()
 		rows, err := aims.Project(ctx, ws, stagedKey{}, stagedProjection)
@@ -218,17 +226,8 @@ type swappable struct{ aims.Store }
 // to the same journal head read each changed record once between them.
 func TestProjectionsShareTheirReads(t *testing.T) {
 	ctx := t.Context()
-	store := &countingStore{Store: memstore.New()}
-	ws, err := aims.NewWorkspace(store, "acme", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, ws := countedWorkspace(t, 4, func(int) bool { return true })
 	systems := aims.AISystems(ws)
-	for i := range 4 {
-		if err := systems.Create(ctx, "alice", newSystem(fmt.Sprintf("s-%d", i), true, aims.StageInception)); err != nil {
-			t.Fatal(err)
-		}
-	}
 	type otherKey struct{}
 	ids := aims.Projection[string]{Kind: aims.KindAISystem, Row: func(_ context.Context, r aims.Row) (string, bool, error) { return r.ID, true, nil }}
 	read := func() {
