@@ -90,17 +90,21 @@ func Generate(ctx context.Context, in Inputs) (*SoA, error) {
 		index[c.ID] = len(s.Entries)
 		s.Entries = append(s.Entries, Entry{Control: c.ID, Title: c.Title, Origin: c.Origin, Objective: c.Objective})
 	}
-	g := generator{s: s, index: index, buckets: make([][]Source, len(s.Entries))}
+	g := generator{s: s, index: index, buckets: make([][]Source, len(s.Entries)),
+		owner: make([]int, len(s.Entries)), clean: make([]bool, len(s.Entries)), cur: -1}
 
 	for i, r := range in.Requirers {
 		if r == nil {
 			g.problems.Addf(fmt.Sprintf("requirers[%d]", i), "is nil")
 			continue
 		}
+		_, ok := r.(orderedRequirer)
+		g.cur, g.curOrdered = i, ok
 		if err := g.collect(ctx, fmt.Sprintf("requirers[%d]", i), r); err != nil {
 			return nil, err
 		}
 	}
+	g.cur, g.curOrdered = -1, false
 	for i := range in.Obligations {
 		o := &in.Obligations[i]
 		path := fmt.Sprintf("obligations[%d].", i)
@@ -172,7 +176,9 @@ func Generate(ctx context.Context, in Inputs) (*SoA, error) {
 	var b strings.Builder
 	for k := range s.Entries {
 		e := &s.Entries[k]
-		e.Sources = normalise(g.buckets[k])
+		if e.Sources = g.buckets[k]; !g.clean[k] {
+			e.Sources = normalise(e.Sources)
+		}
 		if d := decided[k]; d != 0 {
 			dec := in.Decisions[d-1]
 			e.Decision = &dec
@@ -210,6 +216,24 @@ type generator struct {
 	buckets  [][]Source
 	problems aims.Problems
 	n        int
+
+	// cur is the index of the requirer being collected (-1 for the
+	// obligations), curOrdered whether it is an [orderedRequirer]. A
+	// bucket filled by one ordered requirer alone (owner, clean) is in
+	// order without duplicates: normalise is skipped, so that a register
+	// of a million risks is not compared id by id again.
+	cur        int
+	curOrdered bool
+	owner      []int
+	clean      []bool
+}
+
+// orderedRequirer is a [Requirer] whose requirements come, for each
+// control, in the order an entry lists its sources (kind, then natural
+// order of id), each source at most once per control.
+type orderedRequirer interface {
+	Requirer
+	ordered()
 }
 
 // maxProblems bounds the problems one generation reports, so a broken
@@ -258,6 +282,12 @@ func (g *generator) add(req Requirement) {
 		return
 	}
 	b := g.buckets[k]
+	switch {
+	case len(b) == 0:
+		g.owner[k], g.clean[k] = g.cur, g.curOrdered
+	case g.owner[k] != g.cur || !g.curOrdered:
+		g.clean[k] = false
+	}
 	if len(b) == cap(b) {
 		// Double rather than let append grow large slices by 1.25x: the
 		// buckets of a big register then cost two copies, not five.
