@@ -166,20 +166,15 @@ func (r *Register) knownSystems(ctx context.Context, refs map[string]bool) (map[
 		}
 		return known, nil
 	}
-	q := aims.Query{Kind: aims.KindAISystem, Limit: aims.MaxPageSize}
-	for {
-		page, err := r.ws.Store().List(ctx, r.ws.Tenant(), q)
+	// Ids only: the index says which systems exist without reading a
+	// document.
+	for row, err := range aims.SelectAll(ctx, r.ws.Store(), r.ws.Tenant(), aims.Query{Kind: aims.KindAISystem}, nil) {
 		if err != nil {
 			return nil, err
 		}
-		for _, rec := range page.Records {
-			if refs[rec.ID] {
-				known[rec.ID] = true
-			}
+		if refs[row.ID] {
+			known[row.ID] = true
 		}
-		if page.Next == "" {
-			return known, nil
-		}
-		q.After = page.Next
 	}
+	return known, nil
 }
