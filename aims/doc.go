@@ -17,6 +17,18 @@
 // kind of record in a workspace: it validates documents, keeps their [Meta]
 // header, checks versions and journals every change.
 //
+// # Reading a whole kind
+//
+// Reads over every record of a kind (every risk, every AI system) do not
+// decode documents: records carry indexed attributes, which a store that
+// is a [Querier] counts and selects in place ([Count], [GroupCount],
+// [SelectAll]). [Project] goes further: a read model of one row per
+// record that the workspace keeps, read once from the index and then
+// brought up to date from the journal, so that a read after a few writes
+// (by any process over the same store) costs what they changed.
+// [SystemRows] is the inventory's; the risk register, the impact service
+// and the SoA keep theirs.
+//
 // # Journal
 //
 // Every record change and workflow transition appends an [Entry]: who,
