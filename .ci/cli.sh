@@ -64,8 +64,9 @@ if command -v sqlite3 >/dev/null 2>&1; then
   "$bin" init --db "$jdb" --owner alice
   "$bin" system add --db "$jdb" --id credit --name "Credit scoring" --role provider --owner alice
   "$bin" system add --db "$jdb" --id assistant --name "LLM assistant" --role customer --owner bob
-  # init records the tenant's first PDCA cycle (entry 1) and its owner (2); the systems are 3 and 4.
-  "$bin" journal head --db "$jdb" | grep -q "seq:    4" || fail "journal head is not at entry 4"
+  # init records the tenant's first PDCA cycle (entry 1), its owner (2) and, in the same commit, the
+  # founding marker (3); the systems are 4 and 5.
+  "$bin" journal head --db "$jdb" | grep -q "seq:    5" || fail "journal head is not at entry 5"
   "$bin" journal checkpoint --db "$jdb" --key "$dir/journal-key.pem" >"$dir/cp.json"
   "$bin" journal verify --db "$jdb" --checkpoint "$dir/cp.json" --key "$dir/journal-key.pub.pem" | grep -q "consistent with 1 signed checkpoint" ||
     fail "journal verify against a fresh checkpoint"
@@ -85,11 +86,11 @@ if command -v sqlite3 >/dev/null 2>&1; then
   journal_case record-without-entry \
     "INSERT INTO aims_records (tenant, kind, id, version, attrs, data) SELECT tenant, kind, 'ghost', 1, attrs, data FROM aims_records WHERE id = 'credit';" \
     "record ai-system/ghost: is stored at version 1 but no journal entry mentions it"
-  cut="DELETE FROM aims_journal WHERE seq = 4; DELETE FROM aims_records WHERE id = 'assistant'; DELETE FROM aims_record_attrs WHERE id = 'assistant';"
+  cut="DELETE FROM aims_journal WHERE seq = 5; DELETE FROM aims_records WHERE id = 'assistant'; DELETE FROM aims_record_attrs WHERE id = 'assistant';"
   cp "$jdb" "$dir/j-cut-plain.db"
   sqlite3 "$dir/j-cut-plain.db" "$cut"
   "$bin" journal verify --db "$dir/j-cut-plain.db" >/dev/null || fail "a cut tail without a checkpoint should look intact (this case proves the checkpoint matters)"
-  journal_case cut-tail "$cut" "journal entry 4: the journal ends at entry 3 but the checkpoint" --checkpoint "$dir/cp.json"
+  journal_case cut-tail "$cut" "journal entry 5: the journal ends at entry 4 but the checkpoint" --checkpoint "$dir/cp.json"
   journal_case wiped-tenant "DELETE FROM aims_journal; DELETE FROM aims_records; DELETE FROM aims_record_attrs;" \
     "journal entry 1: the journal ends at entry 0" --checkpoint "$dir/cp.json" --key "$dir/journal-key.pub.pem"
 else

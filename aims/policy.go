@@ -59,7 +59,9 @@ type Rule struct {
 	// Founding allows an actor holding no role only while the tenant has
 	// no role assignment at all: the workspace's founding assignment (its
 	// first top-management holder). Other actors need a role, as with an
-	// empty AnyOf.
+	// empty AnyOf. The commit that founds also creates the tenant's
+	// founding marker ([KindFounding]), so that of two actors founding at
+	// the same instant the second conflicts.
 	Founding bool `json:"founding,omitempty"`
 }
 
@@ -174,12 +176,30 @@ func (a *PolicyAuthorizer) AuthorizeRequest(ctx context.Context, r Request) erro
 	}
 	if rule.Founding {
 		founded, err := a.founded(ctx)
-		if err != nil || !founded {
+		if err != nil {
 			return err
+		}
+		if !founded {
+			if f, ok := ctx.Value(foundingKey{}).(*string); ok {
+				*f = r.Actor // Commit creates the founding marker
+			}
+			return nil
 		}
 	}
 	return fmt.Errorf("%w: %q holds no role in the AIMS, so may not %s %s/%s: any role allows it; %s", ErrForbidden, r.Actor, r.Action, r.Kind, r.ID, howToGetRole)
 }
+
+// foundingKey carries, in the context of a commit's authorization, where
+// the policy notes the actor of a founding change.
+type foundingKey struct{}
+
+// KindFounding and FoundingID name the tenant's founding marker: a record
+// created in the commit that makes the founding role assignment, so that a
+// second founder racing the first conflicts (see [Rule.Founding]).
+const (
+	KindFounding = "founding"
+	FoundingID   = "founding"
+)
 
 // howToGetRole tells a refused actor how to get a role.
 const howToGetRole = "ask top management or the AIMS manager to assign one (aims.RoleAssignments; aimsctl role assign --actor ID --role ROLE)"

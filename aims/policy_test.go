@@ -1,7 +1,9 @@
 package aims_test
 
 import (
+	"context"
 	"errors"
+	"sync"
 	"testing"
 
 	"github.com/aimsgo/iso42001/aims"
@@ -66,5 +68,74 @@ func TestAllowAllAllowsEveryone(t *testing.T) {
 		if err := ra.AuthorizeRequest(t.Context(), aims.Request{Tenant: "t", Actor: "svc", Action: action, Kind: "soa-decision", ID: "x"}); err != nil {
 			t.Errorf("%s under AllowAll: %v", action, err)
 		}
+	}
+}
+
+// barrierStore pairs the two founders' role-assignment Lists (the
+// checks "is the tenant founded yet?" of the role guard and of the
+// policy): each List, once read, waits until the other founder has read
+// its List of the same round, so both pass every check before either
+// commits.
+type barrierStore struct {
+	*memstore.Store
+	mu      sync.Mutex
+	cond    *sync.Cond
+	waiting int
+	round   int
+}
+
+func (s *barrierStore) List(ctx context.Context, tenant string, q aims.Query) (aims.Page, error) {
+	page, err := s.Store.List(ctx, tenant, q) // read first, then wait for the other's read
+	if q.Kind == aims.KindRoleAssignment {
+		s.mu.Lock()
+		round := s.round
+		if s.waiting++; s.waiting == 2 {
+			s.waiting, s.round = 0, s.round+1
+			s.cond.Broadcast()
+		}
+		for s.round == round {
+			s.cond.Wait()
+		}
+		s.mu.Unlock()
+	}
+	return page, err
+}
+
+// TestFoundingRace: two role-less actors founding one tenant at the same
+// instant both pass the policy's check, but the founding marker created in
+// the same commit lets one of them found it and makes the other conflict.
+func TestFoundingRace(t *testing.T) {
+	ctx := t.Context()
+	store := &barrierStore{Store: memstore.New()}
+	store.cond = sync.NewCond(&store.mu)
+	errs := make(chan error, 2)
+	for _, who := range []string{"mallory", "alice"} {
+		go func() {
+			ws, err := aims.NewWorkspace(store, "t", &aims.Options{Policy: aims.DefaultPolicy()})
+			if err == nil {
+				// Each names a different first top manager (nobody assigns
+				// their own roles): without the marker both would land.
+				err = aims.RoleAssignments(ws).Create(ctx, who, &aims.RoleAssignment{Meta: aims.Meta{ID: who + "-boss"}, Roles: []aims.Role{aims.RoleTopManagement}})
+			}
+			errs <- err
+		}()
+	}
+	var ok, conflicts int
+	for range 2 {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case errors.Is(err, aims.ErrConflict):
+			conflicts++
+		default:
+			t.Fatalf("founder: %v", err)
+		}
+	}
+	if ok != 1 || conflicts != 1 {
+		t.Fatalf("%d founders succeeded and %d conflicted, want 1 and 1", ok, conflicts)
+	}
+	page, err := store.Store.List(ctx, "t", aims.Query{Kind: aims.KindRoleAssignment}) // past the barrier
+	if err != nil || len(page.Records) != 1 {
+		t.Fatalf("role assignments after the race = %d, %v; want the one founder", len(page.Records), err)
 	}
 }

@@ -170,9 +170,28 @@ func sleep(ctx context.Context, d time.Duration) error {
 // at once; contention that outlasts the retries (with exponential backoff
 // and jitter) returns an error matching [ErrContention].
 func (ws *Workspace) Commit(ctx context.Context, writes []Write, entries []Entry) ([]int64, error) {
-	if err := ws.authorizeEntries(ctx, distinctRequests(ws.authz, entries)); err != nil {
+	var founder string // set when the policy allowed a founding change
+	if err := ws.authorizeEntries(context.WithValue(ctx, foundingKey{}, &founder), distinctRequests(ws.authz, entries)); err != nil {
 		return nil, err
 	}
+	if founder != "" {
+		// The founding marker is created in the same commit, so that of
+		// two role-less actors founding one tenant at once the second
+		// conflicts instead of founding it again.
+		n := len(writes)
+		writes = append(slices.Clip(writes), Write{Record: Record{Kind: KindFounding, ID: FoundingID, Data: []byte(`{}`)}})
+		entries = append(slices.Clip(entries), Entry{Time: ws.now().UTC(), Actor: founder, Kind: KindFounding, ID: FoundingID, Event: EventCreate, Version: 1})
+		versions, err := ws.commit(ctx, writes, entries)
+		if err != nil {
+			return nil, err
+		}
+		return versions[:n], nil
+	}
+	return ws.commit(ctx, writes, entries)
+}
+
+// commit is Commit once the entries are authorized.
+func (ws *Workspace) commit(ctx context.Context, writes []Write, entries []Entry) ([]int64, error) {
 	fillDigests(writes, entries)
 	switch s := ws.store.(type) {
 	case ChainApplier:

@@ -112,7 +112,7 @@ func TestJournalHeadAndCheckpoint(t *testing.T) {
 	t.Parallel()
 	e := newJournalEnv(t)
 	head := e.ws("journal", "head")
-	for _, want := range []string{"tenant: default", "seq:    4", "entry:  create ai-system/assistant v1 by alice"} {
+	for _, want := range []string{"tenant: default", "seq:    5", "entry:  create ai-system/assistant v1 by alice"} {
 		if !strings.Contains(head, want) {
 			t.Errorf("journal head lacks %q:\n%s", want, head)
 		}
@@ -123,7 +123,7 @@ func TestJournalHeadAndCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatalf("checkpoint output does not parse: %v\n%s", err, data)
 	}
-	if cp.Seq != 4 || cp.Tenant != "default" || !strings.Contains(head, cp.Hash) {
+	if cp.Seq != 5 || cp.Tenant != "default" || !strings.Contains(head, cp.Hash) {
 		t.Errorf("checkpoint = seq %d tenant %q hash %s; want the head:\n%s", cp.Seq, cp.Tenant, cp.Hash, head)
 	}
 	e.ws("system", "add", "--id", "third", "--name", "Third", "--role", "provider")
@@ -183,7 +183,7 @@ func TestJournalTamper(t *testing.T) {
 			e.sql(`DELETE FROM aims_journal WHERE seq = (SELECT MAX(seq) FROM aims_journal)`)
 			e.sql(`DELETE FROM aims_records WHERE id = 'assistant'`)
 			e.sql(`DELETE FROM aims_record_attrs WHERE id = 'assistant'`)
-		}, true, "journal entry 4: the journal ends at entry 3 but the checkpoint"},
+		}, true, "journal entry 5: the journal ends at entry 4 but the checkpoint"},
 		{"Wiped", func(e *jwEnv) {
 			for _, table := range []string{"aims_journal", "aims_records", "aims_record_attrs"} {
 				e.sql(`DELETE FROM ` + table)
