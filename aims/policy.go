@@ -175,13 +175,24 @@ func (a *PolicyAuthorizer) AuthorizeRequest(ctx context.Context, r Request) erro
 		return nil
 	}
 	if rule.Founding {
+		// The founding marker's version is read before the assignments:
+		// a founder who commits in between either shows in the List (the
+		// tenant is founded) or has moved the marker past the version
+		// Commit writes at (this commit conflicts).
+		var marker int64
+		switch rec, err := a.roles.Workspace().Store().Get(ctx, a.roles.Workspace().Tenant(), KindFounding, FoundingID); {
+		case err == nil:
+			marker = rec.Version
+		case !errors.Is(err, ErrNotFound):
+			return err
+		}
 		founded, err := a.founded(ctx)
 		if err != nil {
 			return err
 		}
 		if !founded {
-			if f, ok := ctx.Value(foundingKey{}).(*string); ok {
-				*f = r.Actor // Commit creates the founding marker
+			if f, ok := ctx.Value(foundingKey{}).(*foundingNote); ok {
+				f.actor, f.version = r.Actor, marker // Commit writes the marker
 			}
 			return nil
 		}
@@ -189,9 +200,16 @@ func (a *PolicyAuthorizer) AuthorizeRequest(ctx context.Context, r Request) erro
 	return fmt.Errorf("%w: %q holds no role in the AIMS, so may not %s %s/%s: any role allows it; %s", ErrForbidden, r.Actor, r.Action, r.Kind, r.ID, howToGetRole)
 }
 
-// foundingKey carries, in the context of a commit's authorization, where
-// the policy notes the actor of a founding change.
+// foundingKey carries, in the context of a commit's authorization, the
+// [foundingNote] the policy fills when it allows a founding change.
 type foundingKey struct{}
+
+// foundingNote is who founds the tenant and the version of its founding
+// marker when the policy found no role assignment (0: none yet).
+type foundingNote struct {
+	actor   string
+	version int64
+}
 
 // KindFounding and FoundingID name the tenant's founding marker: a record
 // created in the commit that makes the founding role assignment, so that a

@@ -139,3 +139,29 @@ func TestFoundingRace(t *testing.T) {
 		t.Fatalf("role assignments after the race = %d, %v; want the one founder", len(page.Records), err)
 	}
 }
+
+// TestFoundingAgain: a tenant whose role assignments are all gone (here
+// removed from the store underneath) can be founded again: the marker is
+// written at its current version, not created anew.
+func TestFoundingAgain(t *testing.T) {
+	ctx := t.Context()
+	store := memstore.New()
+	ws, err := aims.NewWorkspace(store, "t", &aims.Options{Policy: aims.DefaultPolicy()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := aims.RoleAssignments(ws)
+	if err := roles.Create(ctx, "setup", &aims.RoleAssignment{Meta: aims.Meta{ID: "alice"}, Roles: []aims.Role{aims.RoleTopManagement}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Delete(ctx, "t", aims.KindRoleAssignment, "alice", 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := roles.Create(ctx, "setup", &aims.RoleAssignment{Meta: aims.Meta{ID: "bob"}, Roles: []aims.Role{aims.RoleTopManagement}}); err != nil {
+		t.Fatalf("founding again: %v", err)
+	}
+	marker, err := store.Get(ctx, "t", aims.KindFounding, aims.FoundingID)
+	if err != nil || marker.Version != 2 {
+		t.Fatalf("founding marker = version %d, %v; want version 2", marker.Version, err)
+	}
+}

@@ -170,17 +170,24 @@ func sleep(ctx context.Context, d time.Duration) error {
 // at once; contention that outlasts the retries (with exponential backoff
 // and jitter) returns an error matching [ErrContention].
 func (ws *Workspace) Commit(ctx context.Context, writes []Write, entries []Entry) ([]int64, error) {
-	var founder string // set when the policy allowed a founding change
-	if err := ws.authorizeEntries(context.WithValue(ctx, foundingKey{}, &founder), distinctRequests(ws.authz, entries)); err != nil {
+	var founding foundingNote // set when the policy allowed a founding change
+	if err := ws.authorizeEntries(context.WithValue(ctx, foundingKey{}, &founding), distinctRequests(ws.authz, entries)); err != nil {
 		return nil, err
 	}
-	if founder != "" {
-		// The founding marker is created in the same commit, so that of
-		// two role-less actors founding one tenant at once the second
-		// conflicts instead of founding it again.
+	if founder := founding.actor; founder != "" {
+		// The founding marker is written in the same commit, at the
+		// version the policy saw when it found the tenant unfounded, so
+		// that of two role-less actors founding one tenant at once the
+		// second conflicts instead of founding it again, and a tenant
+		// whose assignments were all removed can be founded anew.
+		v := founding.version
+		event := EventCreate
+		if v > 0 {
+			event = EventUpdate
+		}
 		n := len(writes)
-		writes = append(slices.Clip(writes), Write{Record: Record{Kind: KindFounding, ID: FoundingID, Data: []byte(`{}`)}})
-		entries = append(slices.Clip(entries), Entry{Time: ws.now().UTC(), Actor: founder, Kind: KindFounding, ID: FoundingID, Event: EventCreate, Version: 1})
+		writes = append(slices.Clip(writes), Write{Record: Record{Kind: KindFounding, ID: FoundingID, Data: []byte(`{}`)}, Expected: v})
+		entries = append(slices.Clip(entries), Entry{Time: ws.now().UTC(), Actor: founder, Kind: KindFounding, ID: FoundingID, Event: event, Version: v + 1})
 		versions, err := ws.commit(ctx, writes, entries)
 		if err != nil {
 			return nil, err
