@@ -14,6 +14,7 @@ import (
 	"github.com/aimsgo/iso42001/audit"
 	"github.com/aimsgo/iso42001/controls"
 	"github.com/aimsgo/iso42001/impact"
+	"github.com/aimsgo/iso42001/internal/firstfew"
 	"github.com/aimsgo/iso42001/lifecycle"
 	"github.com/aimsgo/iso42001/soa"
 )
@@ -280,9 +281,10 @@ const maxSystemLines = 20
 // many have one (by EU AI Act tier) and which lack one (the first five).
 // It reads the inventory once, holding no more than maxSystemLines lines.
 func impactLines(inv iter.Seq2[impact.InventoryItem, error]) ([]string, error) {
-	var lines, lacking []string
+	var lines []string
+	var lacking firstfew.List
 	tiers := map[string]int{}
-	in, assessed, unassessed := 0, 0, 0
+	in, assessed := 0, 0
 	for it, err := range inv {
 		if err != nil {
 			return nil, err
@@ -293,9 +295,7 @@ func impactLines(inv iter.Seq2[impact.InventoryItem, error]) ([]string, error) {
 		in++
 		tier := cmp.Or(string(it.Tier), "not screened")
 		if it.Current == "" {
-			if unassessed++; len(lacking) < 5 {
-				lacking = append(lacking, it.System)
-			}
+			lacking.Add(it.System)
 		} else {
 			assessed++
 			tiers[tier]++
@@ -321,13 +321,9 @@ func impactLines(inv iter.Seq2[impact.InventoryItem, error]) ([]string, error) {
 	if assessed > 0 {
 		line += " (EU AI Act tier: " + strings.Join(byTier, ", ") + ")"
 	}
-	line += fmt.Sprintf(", %d without", unassessed)
-	if unassessed > 0 {
-		line += " (" + strings.Join(lacking, ", ")
-		if unassessed > len(lacking) {
-			line += fmt.Sprintf(" and %d more", unassessed-len(lacking))
-		}
-		line += ")"
+	line += fmt.Sprintf(", %d without", lacking.N)
+	if lacking.N > 0 {
+		line += " (" + lacking.Join(", ") + ")"
 	}
 	return []string{line + "."}, nil
 }

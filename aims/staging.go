@@ -251,7 +251,7 @@ func (s *Staging) List(ctx context.Context, tenant string, q Query) (Page, error
 			break
 		}
 		r := s.recs[stagedKey{q.Kind, id}]
-		if r.deleted || !matches(r.rec.Attrs, q.Where) {
+		if r.deleted || !q.Matches(r.rec.Attrs) {
 			continue
 		}
 		out = append(out, copyRecord(r.rec))
@@ -267,15 +267,6 @@ func (s *Staging) List(ctx context.Context, tenant string, q Query) (Page, error
 		page.Next = bound
 	}
 	return page, nil
-}
-
-func matches(attrs, where map[string]string) bool {
-	for k, v := range where {
-		if got, ok := attrs[k]; !ok || got != v {
-			return false
-		}
-	}
-	return true
 }
 
 // head returns the Seq of the newest entry, staged or in the base. Called

@@ -32,6 +32,18 @@ type Query struct {
 	Limit int
 }
 
+// Matches reports whether a record with attrs is kept by q.Where: attrs
+// holds every key of Where with exactly that value. In-memory stores
+// filter with it.
+func (q Query) Matches(attrs map[string]string) bool {
+	for k, v := range q.Where {
+		if got, ok := attrs[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
 // Page sizes for [Query.Limit].
 const (
 	DefaultPageSize = 100

@@ -3,9 +3,9 @@ package impact
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/internal/firstfew"
 )
 
 // Checks returns the impact assessment's readiness check for the PDCA gate
@@ -33,26 +33,22 @@ func (s *Service) Checks() []aims.Check {
 					approved[rows[i].system] = true
 				}
 			}
-			var missing []string
-			n, nMissing := 0, 0
+			var missing firstfew.List
+			n := 0
 			for _, sys := range systems {
 				if !sys.InScope {
 					continue
 				}
 				n++
 				if !approved[sys.ID] {
-					if nMissing++; len(missing) < 5 {
-						missing = append(missing, sys.ID)
-					}
+					missing.Add(sys.ID)
 				}
 			}
 			switch {
 			case n == 0:
 				return false, "no AI system is in scope yet", nil
-			case nMissing > len(missing):
-				return false, fmt.Sprintf("no approved impact assessment for %s and %d more", strings.Join(missing, ", "), nMissing-len(missing)), nil
-			case nMissing > 0:
-				return false, fmt.Sprintf("no approved impact assessment for %s", strings.Join(missing, ", ")), nil
+			case missing.N > 0:
+				return false, "no approved impact assessment for " + missing.Join(", "), nil
 			}
 			return true, fmt.Sprintf("%d in-scope systems assessed", n), nil
 		},

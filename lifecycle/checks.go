@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/internal/firstfew"
 	"github.com/aimsgo/iso42001/internal/natsort"
 )
 
@@ -165,18 +166,16 @@ func perSystem(from aims.LifecycleStage, what string, lacks systemCheck) checkFu
 		if err != nil {
 			return false, "", err
 		}
-		var inScope, failing firstFew
+		var inScope, failing firstfew.List
 		n := 0
 		for _, sys := range systems {
 			if !sys.InScope {
 				continue
 			}
-			if inScope.keep() {
-				inScope.items = append(inScope.items, sys.ID)
-			}
+			inScope.Add(sys.ID)
 			if sys.Stage == "" {
-				if failing.keep() {
-					failing.items = append(failing.items, sys.ID+" (no life cycle stage recorded)")
+				if failing.Keep() {
+					failing.Items = append(failing.Items, sys.ID+" (no life cycle stage recorded)")
 				}
 				continue
 			}
@@ -188,55 +187,29 @@ func perSystem(from aims.LifecycleStage, what string, lacks systemCheck) checkFu
 			if err != nil {
 				return false, "", err
 			}
-			if miss != "" && failing.keep() {
-				failing.items = append(failing.items, sys.ID+" ("+miss+")")
+			if miss != "" && failing.Keep() {
+				failing.Items = append(failing.Items, sys.ID+" ("+miss+")")
 			}
 		}
 		switch {
-		case inScope.n == 0:
+		case inScope.N == 0:
 			return false, "no AI system is in scope yet", nil
-		case failing.n > 0:
-			return false, fmt.Sprintf("%d in-scope AI systems lack %s: %s", failing.n, what, failing.join(", ")), nil
+		case failing.N > 0:
+			return false, fmt.Sprintf("%d in-scope AI systems lack %s: %s", failing.N, what, failing.Join(", ")), nil
 		case n == 0:
-			return true, fmt.Sprintf("not applicable because no in-scope AI system has reached %s (%s)", from, inScope.join(", ")), nil
+			return true, fmt.Sprintf("not applicable because no in-scope AI system has reached %s (%s)", from, inScope.Join(", ")), nil
 		}
 		return true, fmt.Sprintf("%d in-scope AI systems at or past %s have %s", n, from, what), nil
 	}
 }
 
-// shown is how many items a check's detail names before counting the rest.
-const shown = 5
-
 // some joins the first five items and counts the rest, so that a detail
 // stays readable (and small) over thousands of records.
 func some(items []string, sep string) string {
-	if len(items) <= shown {
+	if len(items) <= firstfew.Shown {
 		return strings.Join(items, sep)
 	}
-	return fmt.Sprintf("%s and %d more", strings.Join(items[:shown], sep), len(items)-shown)
-}
-
-// firstFew is [some] for a list too long to build: it counts every item
-// and keeps the first five, so that a check failing a million systems
-// builds five strings.
-type firstFew struct {
-	items []string
-	n     int
-}
-
-// keep counts one more item and reports whether the caller should add it
-// to f.items (one of the first five).
-func (f *firstFew) keep() bool {
-	f.n++
-	return len(f.items) < shown
-}
-
-// join is [some] of the counted items.
-func (f *firstFew) join(sep string) string {
-	if f.n <= len(f.items) {
-		return strings.Join(f.items, sep)
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(f.items, sep), f.n-len(f.items))
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:firstfew.Shown], sep), len(items)-firstfew.Shown)
 }
 
 // scoped is an AI system as the life cycle checks read it from the
@@ -434,7 +407,7 @@ func checkDataProvenance(ctx context.Context, ws *aims.Workspace) (bool, string,
 	if err != nil {
 		return false, "", err
 	}
-	var bad firstFew
+	var bad firstfew.List
 	sources := 0
 	for _, s := range in {
 		if !s.InScope {
@@ -456,19 +429,19 @@ func checkDataProvenance(ctx context.Context, ws *aims.Workspace) (bool, string,
 		}
 		for _, src := range names {
 			sources++
-			if !slices.ContainsFunc(bySys[s.ID], func(d *Dataset) bool { return d.Name == src }) && bad.keep() {
-				bad.items = append(bad.items, fmt.Sprintf("%s data source %q has no dataset record", s.ID, src))
+			if !slices.ContainsFunc(bySys[s.ID], func(d *Dataset) bool { return d.Name == src }) && bad.Keep() {
+				bad.Items = append(bad.Items, fmt.Sprintf("%s data source %q has no dataset record", s.ID, src))
 			}
 		}
 	}
 	for _, d := range used {
-		if strings.TrimSpace(d.Acquisition) == "" && bad.keep() {
-			bad.items = append(bad.items, fmt.Sprintf("dataset %s does not say how it was acquired", d.ID))
+		if strings.TrimSpace(d.Acquisition) == "" && bad.Keep() {
+			bad.Items = append(bad.Items, fmt.Sprintf("dataset %s does not say how it was acquired", d.ID))
 		}
 	}
 	switch {
-	case bad.n > 0:
-		return false, bad.join("; "), nil
+	case bad.N > 0:
+		return false, bad.Join("; "), nil
 	case sources == 0 && len(used) == 0:
 		return true, "not applicable because no in-scope AI system names a data source or has a dataset", nil
 	}

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/aimsgo/iso42001/aims"
+	"github.com/aimsgo/iso42001/internal/firstfew"
 	"github.com/aimsgo/iso42001/internal/natsort"
 )
 
@@ -139,26 +139,20 @@ func (r *Register) scan(ctx context.Context, ws *aims.Workspace, good string, ok
 	if err != nil {
 		return false, "", err
 	}
-	n, failing := len(open), 0
-	var shown []string
+	n := len(open)
+	var failing firstfew.List
 	for i := range open {
 		if !ok(&open[i]) {
-			if failing++; len(shown) < 5 {
-				shown = append(shown, open[i].id)
-			}
+			failing.Add(open[i].id)
 		}
 	}
 	if n == 0 {
 		return false, "no open AI risk is recorded in the register", nil
 	}
-	if failing == 0 {
+	if failing.N == 0 {
 		return true, fmt.Sprintf("%d of %d open risks %s", n, n, good), nil
 	}
-	more := ""
-	if failing > len(shown) {
-		more = fmt.Sprintf(" and %d more", failing-len(shown))
-	}
-	return false, fmt.Sprintf("%d of %d open risks %s: %s%s", failing, n, bad, strings.Join(shown, ", "), more), nil
+	return false, fmt.Sprintf("%d of %d open risks %s: %s", failing.N, n, bad, failing.Join(", ")), nil
 }
 
 // Standing is the state of the open risks as a management review reads

@@ -240,7 +240,7 @@ func (s *Store) List(ctx context.Context, tenant string, q aims.Query) (aims.Pag
 	var page aims.Page
 	k.ids.After(q.After, func(id string) bool {
 		r := k.recs[id]
-		if !matches(r.Attrs, q.Where) {
+		if !q.Matches(r.Attrs) {
 			return true
 		}
 		if len(page.Records) == limit {
@@ -252,15 +252,6 @@ func (s *Store) List(ctx context.Context, tenant string, q aims.Query) (aims.Pag
 		return true
 	})
 	return page, nil
-}
-
-func matches(attrs, where map[string]string) bool {
-	for k, v := range where {
-		if got, ok := attrs[k]; !ok || got != v {
-			return false
-		}
-	}
-	return true
 }
 
 // checkSeqs reports whether entries may follow a journal of n entries.

@@ -44,7 +44,7 @@ func (s *Store) scan(ctx context.Context, tenant string, q aims.Query, fn func(r
 	}
 	k.ids.After(q.After, func(id string) bool {
 		r := k.recs[id]
-		if !matches(r.Attrs, q.Where) {
+		if !q.Matches(r.Attrs) {
 			return true
 		}
 		return fn(r)
