@@ -470,9 +470,21 @@ func (ws *Workspace) verify(ctx context.Context, opts *VerifyOptions) (VerifyRep
 		}
 		want[cp.Seq] = cp
 	}
-	last := map[recKey]lastEntry{}
+	var last map[recKey]lastEntry
 	var prev *Entry
 	from := uint64(1)
+	if !o.Incremental || len(cps) == 0 {
+		// A full pass keeps an entry per record: size the map for the
+		// records stored, so that it does not grow (and rehash) its way
+		// there.
+		n, err := ws.storedRecords(ctx)
+		if err != nil {
+			return rep, nil, err
+		}
+		last = make(map[recKey]lastEntry, n)
+	} else {
+		last = map[recKey]lastEntry{}
+	}
 	if o.Incremental && len(cps) > 0 {
 		for _, cp := range cps {
 			e, err := ws.checkpointed(ctx, cp)
@@ -532,6 +544,33 @@ func (ws *Workspace) verify(ctx context.Context, opts *VerifyOptions) (VerifyRep
 		}
 	}
 	return rep, prev, nil
+}
+
+// storedRecords returns the number of records the tenant stores, when the
+// store can count them without reading them ([KindLister] and
+// [Querier]); 0 otherwise. It is a size hint only.
+func (ws *Workspace) storedRecords(ctx context.Context) (int, error) {
+	kl, ok := ws.store.(KindLister)
+	if !ok {
+		return 0, nil
+	}
+	q, ok := ws.store.(Querier)
+	if !ok {
+		return 0, nil
+	}
+	kinds, err := kl.Kinds(ctx, ws.tenant)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, k := range kinds {
+		n, err := q.Count(ctx, ws.tenant, Query{Kind: k})
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
 }
 
 func headSeq(e *Entry) uint64 {
