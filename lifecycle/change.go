@@ -15,7 +15,9 @@ const KindChange = "change"
 // Change is a planned change to the AI management system (clause 6.3): why
 // it is made, what it may cause, what it needs, who carries it out, which
 // AI systems it touches, and which risk and impact assessments must be
-// redone because of it. It moves through [ChangeWorkflow].
+// redone because of it. A change a management review decided (9.3.3)
+// names that review in Review, which is how the 6.3 readiness check
+// finds each decided change planned. It moves through [ChangeWorkflow].
 type Change struct {
 	aims.Meta
 	// Title names the change.
@@ -37,6 +39,9 @@ type Change struct {
 	// the change makes out of date, to be reassessed.
 	Risks   []string `json:"risks,omitempty"`
 	Impacts []string `json:"impacts,omitempty"`
+	// Review is the id of the management review whose decided change
+	// this change plans; empty for a change planned on its own.
+	Review string `json:"review,omitempty"`
 	// ApprovedBy is who approved it, set by the approve event.
 	ApprovedBy string `json:"approvedBy,omitempty"`
 	// Outcome says what was done, required to complete it.
@@ -57,6 +62,7 @@ func (c *Change) Validate() error {
 	checkIDs(&p, "aiSystems", c.AISystems)
 	checkIDs(&p, "risks", c.Risks)
 	checkIDs(&p, "impacts", c.Impacts)
+	checkID(&p, "review", c.Review)
 	actor(&p, "approvedBy", c.ApprovedBy, false)
 	if c.ApprovedBy != "" && c.ApprovedBy == c.RequestedBy {
 		p.Add("approvedBy", "must not be the requester")
@@ -66,7 +72,8 @@ func (c *Change) Validate() error {
 }
 
 // Attributes returns the filterable attributes: responsible, requestedBy,
-// and "system:<id>" = "true" per affected AI system.
+// review (when the change plans a review's decision), and
+// "system:<id>" = "true" per affected AI system.
 func (c *Change) Attributes() map[string]string {
 	a := map[string]string{}
 	if aims.ValidName(c.Responsible) {
@@ -74,6 +81,9 @@ func (c *Change) Attributes() map[string]string {
 	}
 	if aims.ValidName(c.RequestedBy) {
 		a["requestedBy"] = c.RequestedBy
+	}
+	if aims.ValidName(c.Review) {
+		a["review"] = c.Review
 	}
 	systemKeys(a, c.AISystems)
 	return a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -49,6 +50,12 @@ type CheckOptions struct {
 	// ImpactReassessed reports whether the impact assessment id was
 	// redone and approved at or after since. Nil: as for RiskReassessed.
 	ImpactReassessed func(ctx context.Context, id string, since time.Time) (bool, string, error)
+	// ReviewChanges returns how many changes to the AIMS each held
+	// management review decided (9.3.3), by review id. The 6.3 check
+	// then asks that each review has at least as many changes planned
+	// that name it in [Change.Review]. Nil: the check reads the planned
+	// changes alone, as if no review had decided any.
+	ReviewChanges func(ctx context.Context) (map[string]int, error)
 	// ConcernDue is the time within which a reported concern must be
 	// closed; zero means [DefaultConcernDue].
 	ConcernDue time.Duration
@@ -58,9 +65,9 @@ type CheckOptions struct {
 // life cycle records: one id and one clause or control each, in clause
 // order. Each fails when the records it reads are missing; one whose
 // subject does not exist yet (no system has reached the stage that calls
-// for the record, the SoA excludes the control, no change is planned)
-// passes and says "not applicable because ...". Every check reads; none
-// writes. They guard the gate from Check to Act: the records are evidence
+// for the record, the SoA excludes the control, no change is planned or
+// decided) passes and says "not applicable because ...". Every check
+// reads; none writes. They guard the gate from Check to Act: the records are evidence
 // of operation, which the Check phase (and a stage 2 audit) looks for.
 func Checks(opts CheckOptions) []aims.Check {
 	if opts.ConcernDue <= 0 {
@@ -520,15 +527,43 @@ func (o *CheckOptions) concerns(ctx context.Context, ws *aims.Workspace) (bool, 
 	return true, fmt.Sprintf("%d concerns reported, %d open and within their due time", len(cs), open), nil
 }
 
-// changes asks that approved and done changes touching AI systems name the
-// reassessments they trigger, and that done changes carried them out.
+// changes asks that every change a held management review decided is
+// planned as a change naming the review, that approved and done changes
+// touching AI systems name the reassessments they trigger, and that done
+// changes carried them out.
 func (o *CheckOptions) changes(ctx context.Context, ws *aims.Workspace) (bool, string, error) {
 	cs, err := all(ctx, Changes(ws))
 	if err != nil {
 		return false, "", err
 	}
-	if len(cs) == 0 {
-		return true, "not applicable because no change to the AIMS has been planned", nil
+	var decided map[string]int
+	if o.ReviewChanges != nil {
+		if decided, err = o.ReviewChanges(ctx); err != nil {
+			return false, "", err
+		}
+	}
+	planned := map[string]int{}
+	for _, c := range cs {
+		if c.Review != "" {
+			planned[c.Review]++
+		}
+	}
+	var unplanned firstfew.List
+	total, reviews := 0, 0
+	for _, id := range slices.SortedFunc(maps.Keys(decided), natsort.Compare) {
+		n := decided[id]
+		if n <= 0 {
+			continue
+		}
+		total += n
+		reviews++
+		if planned[id] < n && unplanned.Keep() {
+			unplanned.Items = append(unplanned.Items, fmt.Sprintf("management review %s decided %d changes to the AIMS, %d planned: plan each as a change whose review is %s",
+				id, n, planned[id], id))
+		}
+	}
+	if len(cs) == 0 && total == 0 {
+		return true, "not applicable because no change to the AIMS has been planned or decided by a management review", nil
 	}
 	cs = slices.Clone(cs)
 	slices.SortFunc(cs, func(a, b *Change) int { return natsort.Compare(a.ID, b.ID) })
@@ -560,10 +595,21 @@ func (o *CheckOptions) changes(ctx context.Context, ws *aims.Workspace) (bool, s
 			}
 		}
 	}
-	if len(bad) > 0 {
-		return false, some(bad, "; "), nil
+	var fails []string
+	if unplanned.N > 0 {
+		fails = append(fails, unplanned.Join("; "))
 	}
-	return true, fmt.Sprintf("%d changes name their reassessments; the done ones carried them out", len(cs)), nil
+	if len(bad) > 0 {
+		fails = append(fails, some(bad, "; "))
+	}
+	if len(fails) > 0 {
+		return false, strings.Join(fails, "; "), nil
+	}
+	detail := fmt.Sprintf("%d changes name their reassessments; the done ones carried them out", len(cs))
+	if total > 0 {
+		detail += fmt.Sprintf("; the %d changes to the AIMS that %d management reviews decided are planned", total, reviews)
+	}
+	return true, detail, nil
 }
 
 func reassessed(ctx context.Context, f func(context.Context, string, time.Time) (bool, string, error), id string, since time.Time) (bool, string, error) {

@@ -2,6 +2,7 @@ package lifecycle_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -93,6 +94,14 @@ func TestChecks(t *testing.T) {
 		_, err = lifecycle.CompleteChange(ctx, ws, "dana", c.ID, "retrained")
 		create(t, err)
 	}
+	decided := func(m map[string]int) func(context.Context) (map[string]int, error) {
+		return func(context.Context) (map[string]int, error) { return m, nil }
+	}
+	reviewChange := func(review string) *lifecycle.Change {
+		c := validChange()
+		c.AISystems, c.Risks, c.Impacts, c.Review = nil, nil, nil, review
+		return c
+	}
 	cases := []tc{
 		// 6.3
 		{"no change planned", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{}, nil, true, "not applicable because no change"},
@@ -109,6 +118,19 @@ func TestChecks(t *testing.T) {
 		{"done change without a way to tell", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{}, doneChange, false, "cannot be confirmed as reassessed"},
 		{"done change reassessed", lifecycle.CheckChangesReassessed, aims.StageDeployment,
 			lifecycle.CheckOptions{RiskReassessed: reassessedSince(true), ImpactReassessed: reassessedSince(true)}, doneChange, true, "the done ones carried them out"},
+		{"review change unplanned", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{ReviewChanges: decided(map[string]int{"mr-1": 1})}, nil,
+			false, "management review mr-1 decided 1 changes to the AIMS, 0 planned: plan each as a change whose review is mr-1"},
+		{"review change planned", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{ReviewChanges: decided(map[string]int{"mr-1": 1})}, func(t *testing.T, ws *aims.Workspace) {
+			create(t, lifecycle.Changes(ws).Create(ctx, "raj", reviewChange("mr-1")))
+		}, true, "1 changes name their reassessments; the done ones carried them out; the 1 changes to the AIMS that 1 management reviews decided are planned"},
+		{"review changes partly planned", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{ReviewChanges: decided(map[string]int{"mr-1": 2})}, func(t *testing.T, ws *aims.Workspace) {
+			create(t, lifecycle.Changes(ws).Create(ctx, "raj", reviewChange("mr-1")))
+		}, false, "management review mr-1 decided 2 changes to the AIMS, 1 planned"},
+		{"review decided nothing", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{ReviewChanges: decided(map[string]int{"mr-1": 0})}, nil,
+			true, "not applicable because no change to the AIMS has been planned or decided"},
+		{"nil hook: a change naming a review passes as before", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{}, func(t *testing.T, ws *aims.Workspace) {
+			create(t, lifecycle.Changes(ws).Create(ctx, "raj", reviewChange("mr-1")))
+		}, true, "1 changes name their reassessments; the done ones carried them out"},
 		// 7.3
 		{"no awareness", lifecycle.CheckAwarenessRecorded, aims.StageDeployment, lifecycle.CheckOptions{}, nil, false, "no awareness activity"},
 		{"awareness of the policy only", lifecycle.CheckAwarenessRecorded, aims.StageDeployment, lifecycle.CheckOptions{}, func(t *testing.T, ws *aims.Workspace) {
@@ -249,6 +271,37 @@ func TestChecks(t *testing.T) {
 				t.Errorf("= %v %q, want %v and %q", ok, detail, c.ok, c.want)
 			}
 		})
+	}
+}
+
+// TestChangesDecidedByReviews: the 6.3 check names the reviews whose
+// decided changes are not all planned, in natural order of id, five and a
+// count of the rest; a hook that fails fails the check's run.
+func TestChangesDecidedByReviews(t *testing.T) {
+	t.Parallel()
+	ws := checkWS(t, "")
+	decided := map[string]int{}
+	for i := range 12 {
+		decided[fmt.Sprintf("mr-%d", i+1)] = 1
+	}
+	decided["mr-2"] = 0
+	c := validChange()
+	c.AISystems, c.Risks, c.Impacts, c.Review = nil, nil, nil, "mr-3"
+	mustDo(t, lifecycle.Changes(ws).Create(t.Context(), "raj", c))
+	opts := lifecycle.CheckOptions{ReviewChanges: func(context.Context) (map[string]int, error) { return decided, nil }}
+	ok, detail := runCheck(t, ws, opts, lifecycle.CheckChangesReassessed)
+	if ok || !strings.HasPrefix(detail, "management review mr-1 decided 1 changes to the AIMS, 0 planned: plan each as a change whose review is mr-1; management review mr-4 ") ||
+		!strings.Contains(detail, "; management review mr-7 ") || !strings.HasSuffix(detail, "whose review is mr-7 and 5 more") {
+		t.Errorf("= %v %q", ok, detail)
+	}
+	boom := errors.New("reviews unreadable")
+	opts.ReviewChanges = func(context.Context) (map[string]int, error) { return nil, boom }
+	for _, chk := range lifecycle.Checks(opts) {
+		if chk.ID == lifecycle.CheckChangesReassessed {
+			if _, _, err := chk.Run(t.Context(), ws); !errors.Is(err, boom) {
+				t.Errorf("a failing hook: got %v, want %v", err, boom)
+			}
+		}
 	}
 }
 

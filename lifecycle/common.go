@@ -156,6 +156,13 @@ func actor(p *aims.Problems, path, v string, required bool) {
 	}
 }
 
+// checkID checks an optional record id.
+func checkID(p *aims.Problems, path, id string) {
+	if id != "" && !aims.ValidName(id) {
+		p.Addf(path, "must be a record id of 1-200 printable bytes, got %q", clip(id))
+	}
+}
+
 // checkIDs requires record ids: valid and distinct.
 func checkIDs(p *aims.Problems, path string, ids []string) {
 	checkCount(p, path, len(ids))

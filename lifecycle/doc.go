@@ -28,6 +28,14 @@
 // [ApproveChange], [CompleteChange] and [ApproveDeployment] fire with the
 // right data.
 //
+// # Planned changes
+//
+// A [Change] plans one change to the AIMS (6.3). One that carries out a
+// change a management review decided (9.3.3) names the review in
+// [Change.Review]; given [CheckOptions.ReviewChanges], the 6.3 readiness
+// check fails while a held review decided more changes than are planned
+// naming it, so that what a review decides is carried out as planned.
+//
 // # Evidence
 //
 // [Evidence] names, for each clause and Annex A control, the kinds of

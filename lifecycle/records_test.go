@@ -142,6 +142,11 @@ func TestValidate(t *testing.T) {
 			{Path: "title", Rule: "must not contain a line break (U+000A at offset 3)"},
 			{Path: "risks[1]", Rule: `duplicate id "r"`},
 			{Path: "approvedBy", Rule: "must not be the requester"}}},
+		{"change naming a bad review", func() aims.Document {
+			c := validChange()
+			c.Review = "mr\n1"
+			return c
+		}(), []aims.Problem{{Path: "review", Rule: `must be a record id of 1-200 printable bytes, got "mr\n1"`}}},
 		{"resource", validResource(), nil},
 		{"resource bad", &lifecycle.Resource{Name: "x", Kind: "money", Competences: []string{"go"}}, []aims.Problem{
 			{Path: "resourceKind", Rule: `must be data, tooling, computing, human or system-component, got "money"`},
@@ -307,6 +312,11 @@ func TestAttributes(t *testing.T) {
 		want map[string]string
 	}{
 		{"change", validChange(), map[string]string{"responsible": "dana", "requestedBy": "raj", "system:credit-scorer": "true"}},
+		{"change of a review", func() *lifecycle.Change {
+			c := validChange()
+			c.Review = "mr-1"
+			return c
+		}(), map[string]string{"responsible": "dana", "requestedBy": "raj", "review": "mr-1", "system:credit-scorer": "true"}},
 		{"resource", validResource(), map[string]string{"resourceKind": "computing", "system": "credit-scorer", "owner": "ops"}},
 		{"awareness", validAwareness(), map[string]string{"responsible": "aims-lead"}},
 		{"communication", validCommunication(), map[string]string{"audience": "internal", "communicator": "product", "system:credit-scorer": "true"}},
