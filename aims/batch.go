@@ -55,7 +55,9 @@ func (ws *Workspace) Bulk(opts *BulkOptions) (*Bulk, error) {
 	if o.Chunk < 0 {
 		return nil, Invalid("chunk", fmt.Sprintf("must be 0 (one commit) or a positive number of changes, got %d", o.Chunk))
 	}
-	return &Bulk{ws: ws, chunk: o.Chunk, tx: ws.Begin()}, nil
+	b := &Bulk{ws: ws, chunk: o.Chunk}
+	b.tx = b.begin()
+	return b, nil
 }
 
 // Stage runs fn to stage changes in the current chunk's Tx, then commits
@@ -129,10 +131,23 @@ func (b *Bulk) commit(ctx context.Context, last bool) error {
 		b.chunks++
 	}
 	if !last {
-		b.tx = b.ws.Begin()
+		b.tx = b.begin()
 	}
 	return nil
 }
+
+// begin starts a chunk's Tx with room for its changes, so that staging a
+// chunk of thousands does not grow (and copy) its slices a dozen times.
+func (b *Bulk) begin() *Tx {
+	tx := b.ws.Begin()
+	if n := min(b.chunk, maxChunkHint); n > 0 {
+		tx.writes, tx.entries, tx.undo = make([]Write, 0, n), make([]Entry, 0, n), make([]func(), 0, n)
+	}
+	return tx
+}
+
+// maxChunkHint bounds the room a chunk's Tx takes before it is staged.
+const maxChunkHint = 1 << 16
 
 // truncate takes back the changes staged after the first n, restoring
 // their records' headers, latest first.

@@ -310,9 +310,13 @@ func (c *Collection[T, P]) encode(v P) (Record, error) {
 		return Record{}, err
 	}
 	h := v.Header()
-	attrs := map[string]string{}
+	var attrs map[string]string
 	if ix, ok := any(v).(Indexed); ok {
-		maps.Copy(attrs, ix.Attributes())
+		src := ix.Attributes()
+		attrs = make(map[string]string, len(src)+1)
+		maps.Copy(attrs, src)
+	} else {
+		attrs = make(map[string]string, 1)
 	}
 	if h.State != "" {
 		attrs["state"] = h.State
