@@ -86,7 +86,7 @@ func TestBulkShortfall(t *testing.T) {
 	}
 	// An attribute row left behind for b (as a damaged store might hold)
 	// makes the put of a and b write fewer attribute rows than it has.
-	if _, err := db.Exec("INSERT INTO "+tableAttrs+" (tenant, kind, id, name, value) VALUES ('t', 'note', 'b', 'owner', 'x')"); err != nil {
+	if _, err := db.Exec("INSERT INTO " + tableAttrs + " (tenant, kind, id, name, value) VALUES ('t', 'note', 'b', 'owner', 'x')"); err != nil {
 		t.Fatal(err)
 	}
 	ws := recs("a", "b")
