@@ -27,7 +27,9 @@
 // brought up to date from the journal, so that a read after a few writes
 // (by any process over the same store) costs what they changed.
 // [SystemRows] is the inventory's; the risk register, the impact service
-// and the SoA keep theirs.
+// and the SoA keep theirs. The rows live as long as the workspace (about
+// 130 to 250 bytes per record); [Workspace.DropProjections] frees them,
+// and the next read builds them again.
 //
 // # Journal
 //

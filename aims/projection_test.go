@@ -181,6 +181,35 @@ func TestProjectReadsAgainWhenCheaper(t *testing.T) {
 	}
 }
 
+// TestDropProjections frees the kept rows: the next read builds them
+// again from the store, with the same result.
+func TestDropProjections(t *testing.T) {
+	ctx := t.Context()
+	store, ws := countedWorkspace(t, 30, func(i int) bool { return i%3 != 0 })
+	want, err := aims.Project(ctx, ws, stagedKey{}, stagedProjection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := store.selects.Load()
+	if _, err := aims.Project(ctx, ws, stagedKey{}, stagedProjection); err != nil {
+		t.Fatal(err)
+	}
+	if store.selects.Load() != reads {
+		t.Fatal("a second read with nothing written read the kind again")
+	}
+	ws.DropProjections()
+	got, err := aims.Project(ctx, ws, stagedKey{}, stagedProjection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if store.selects.Load() == reads {
+		t.Error("the read after DropProjections did not read the kind again")
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("rows after DropProjections (-before +after):\n%s", diff)
+	}
+}
+
 // TestProjectAfterRestore swaps the store for one whose journal does not
 // continue from the projection's entry (a tenant restored from another
 // backup): the projection is read again, not patched.
