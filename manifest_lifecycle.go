@@ -13,15 +13,17 @@ import (
 
 // This file carries the manifest's life cycle section: the records an
 // auditor samples per AI system (A.4, A.6, A.7) and the awareness and
-// communication of 7.3 and 7.4. Each is planned, applied, exported and
-// pruned through the generic helpers, except the deployment approvals,
-// which are played through their approval workflow as the requester and
-// the approver they name.
+// communication of 7.3 and 7.4, and the changes to the AIMS planned
+// (6.3). Each is planned, applied, exported and pruned through the
+// generic helpers, except the deployment approvals and the changes,
+// which are played through their workflows as the requester, the
+// approver and (for a change) the responsible person they name.
 
 // LifecycleSpec declares the life cycle records (package lifecycle).
 // Apply creates and updates them as the applying actor through their
 // collections, which check the actor's authority; a deployment approval
-// is requested, submitted and approved through its workflow.
+// is requested, submitted and approved through its workflow, and a
+// change planned, approved and completed through its own.
 type LifecycleSpec struct {
 	// Requirements are the AI systems' requirements (A.6.2.2).
 	Requirements []RequirementSpec `json:"requirements,omitempty"`
@@ -47,12 +49,15 @@ type LifecycleSpec struct {
 	// Communications are the planned internal and external
 	// communications (7.4, A.8).
 	Communications []CommunicationSpec `json:"communications,omitempty"`
+	// Changes are the planned changes to the AIMS (6.3); one that
+	// carries out a change a management review decided names the review.
+	Changes []ChangeSpec `json:"changes,omitempty"`
 }
 
 // empty reports whether l declares nothing.
 func (l *LifecycleSpec) empty() bool {
 	return l == nil || len(l.Requirements)+len(l.DesignRecords)+len(l.Verifications)+len(l.DeploymentApprovals)+
-		len(l.TechnicalDocs)+len(l.EventLogPolicies)+len(l.Resources)+len(l.Datasets)+len(l.Awareness)+len(l.Communications) == 0
+		len(l.TechnicalDocs)+len(l.EventLogPolicies)+len(l.Resources)+len(l.Datasets)+len(l.Awareness)+len(l.Communications)+len(l.Changes) == 0
 }
 
 // RequirementSpec declares a requirement of an AI system (record
@@ -299,6 +304,49 @@ type CommunicationSpec struct {
 	AISystems []string `json:"aiSystems,omitempty"`
 }
 
+// ChangeSpec declares a planned change to the AIMS (record
+// lifecycle.Change). Apply plans it as RequestedBy through the change
+// workflow; with ApprovedBy set it is approved as that actor, who is
+// not the requester, and with Outcome set it is completed as
+// Responsible. Applied again with more filled in, a change moves on; its
+// content changes only while it is planned, and it never goes back.
+type ChangeSpec struct {
+	// ID identifies the change.
+	ID string `json:"id"`
+	// Title names it.
+	Title string `json:"title"`
+	// Purpose says why it is made.
+	Purpose string `json:"purpose"`
+	// Consequences lists its potential consequences.
+	Consequences []string `json:"consequences,omitempty"`
+	// Resources says what it needs.
+	Resources string `json:"resources,omitempty"`
+	// Responsible is the person who carries it out and completes it.
+	Responsible string `json:"responsible"`
+	// RequestedBy is the person who asked for it and plans it.
+	RequestedBy string `json:"requestedBy"`
+	// AISystems lists the AI systems it affects; empty means the AIMS as
+	// a whole.
+	AISystems []string `json:"aiSystems,omitempty"`
+	// Risks and Impacts list the risks and impact assessments it makes
+	// out of date, to be reassessed.
+	Risks   []string `json:"risks,omitempty"`
+	Impacts []string `json:"impacts,omitempty"`
+	// Review is the management review that decided the change, declared
+	// under reviews; empty for a change planned on its own.
+	Review string `json:"review,omitempty"`
+	// ApprovedBy approves it: the AIMS manager, top management or an
+	// approver who is not the requester; empty while it is only planned.
+	ApprovedBy string `json:"approvedBy,omitempty"`
+	// Outcome says what was done; set, the change is completed (it must
+	// be approved).
+	Outcome string `json:"outcome,omitempty"`
+}
+
+// changeApprovers are the roles that may approve a change (the change
+// workflow's approve event).
+var changeApprovers = []aims.Role{aims.RoleAIMSManager, aims.RoleTopManagement, aims.RoleApprover}
+
 // deploymentReviewers are the roles that may approve a deployment (the
 // deployment workflow's reviewers).
 var deploymentReviewers = []aims.Role{aims.RoleApprover, aims.RoleTopManagement}
@@ -306,8 +354,10 @@ var deploymentReviewers = []aims.Role{aims.RoleApprover, aims.RoleTopManagement}
 // validateLifecycle checks the life cycle section against the rest of m:
 // each entry as its record, the AI systems, requirements and
 // verifications it names declared, every person it names declared under
-// roles, and each deployment approved by a reviewer who did not request
-// it.
+// roles, each deployment approved by a reviewer who did not request
+// it, and each change approved by someone with the authority to, naming
+// declared risks, impact assessments and a declared review that decided
+// changes.
 func (m *Manifest) validateLifecycle(p *aims.Problems, record func(path string, spec any, rec aims.Document, id string),
 	unique func(path, what string, ids []string) map[string]int, holds func(string, ...aims.Role) bool) {
 	l := m.Lifecycle
@@ -419,6 +469,7 @@ func (m *Manifest) validateLifecycle(p *aims.Problems, record func(path string, 
 		record(path, s, &lifecycle.Awareness{}, "")
 		person(path+".responsible", s.Responsible)
 	}
+	m.validateChanges(p, record, unique, holds, system, person)
 	unique(lp+"communications", "id", ids(l.Communications, func(s CommunicationSpec) string { return s.ID }))
 	for i, s := range l.Communications {
 		path := fmt.Sprintf(lp+"communications[%d]", i)
@@ -430,8 +481,71 @@ func (m *Manifest) validateLifecycle(p *aims.Problems, record func(path string, 
 	}
 }
 
+// validateChanges checks the changes of the life cycle section: each as
+// its record, the AI systems, risks, impact assessments, people and
+// review it names declared, the review one that decided changes, and its
+// approver one with the authority to approve.
+func (m *Manifest) validateChanges(p *aims.Problems, record func(path string, spec any, rec aims.Document, id string),
+	unique func(path, what string, ids []string) map[string]int, holds func(string, ...aims.Role) bool,
+	system, person func(path, id string)) {
+	risks, impacts := map[string]bool{}, map[string]bool{}
+	for _, r := range m.Risks {
+		risks[r.ID] = true
+	}
+	for _, a := range m.ImpactAssessments {
+		impacts[a.ID] = true
+	}
+	reviews := map[string]int{}
+	for _, r := range m.Reviews {
+		reviews[r.ID] = len(r.Changes)
+	}
+	const lp = "lifecycle.changes"
+	unique(lp, "id", ids(m.Lifecycle.Changes, func(s ChangeSpec) string { return s.ID }))
+	for i, s := range m.Lifecycle.Changes {
+		path := fmt.Sprintf("%s[%d]", lp, i)
+		if s.ID == "" {
+			p.Add(path+".id", "is required")
+		}
+		record(path, s, &lifecycle.Change{}, "")
+		for k, id := range s.AISystems {
+			system(fmt.Sprintf("%s.aiSystems[%d]", path, k), id)
+		}
+		for k, id := range s.Risks {
+			if !risks[id] {
+				p.Addf(fmt.Sprintf("%s.risks[%d]", path, k), "unknown risk %q: declare it under risks", id)
+			}
+		}
+		for k, id := range s.Impacts {
+			if !impacts[id] {
+				p.Addf(fmt.Sprintf("%s.impacts[%d]", path, k), "unknown impact assessment %q: declare it under impactAssessments", id)
+			}
+		}
+		if s.Review != "" && aims.ValidName(s.Review) {
+			switch n, ok := reviews[s.Review]; {
+			case !ok:
+				p.Addf(path+".review", "unknown management review %q: declare it under reviews", s.Review)
+			case n == 0:
+				p.Addf(path+".review", "management review %q decided no change to the AIMS: list the change under its changes", s.Review)
+			}
+		}
+		person(path+".responsible", s.Responsible)
+		person(path+".requestedBy", s.RequestedBy)
+		switch {
+		case s.ApprovedBy == "":
+			if s.Outcome != "" {
+				p.Add(path+".outcome", "needs approvedBy: a change is approved before it is completed")
+			}
+		case s.ApprovedBy == s.RequestedBy:
+			// the record's own rule reports it
+		case !holds(s.ApprovedBy, changeApprovers...):
+			p.Addf(path+".approvedBy", "%q must hold the %s, %s or %s role under roles", s.ApprovedBy, aims.RoleAIMSManager, aims.RoleTopManagement, aims.RoleApprover)
+		}
+	}
+}
+
 // lifecycle plans the life cycle records: the simple ones through
-// planCollection, the deployment approvals through their workflow. A
+// planCollection, the deployment approvals and the changes through their
+// workflows. A
 // verification or awareness dated after now is a problem.
 func (pl *planner) lifecycle(ctx context.Context) error {
 	var l LifecycleSpec
@@ -481,6 +595,7 @@ func (pl *planner) lifecycle(ctx context.Context) error {
 		func() error {
 			return planCollection(ctx, pl, lifecycle.Communications(ws), l.Communications, func(s CommunicationSpec) string { return s.ID }, nil, true)
 		},
+		func() error { return pl.changes(ctx, l.Changes) },
 	} {
 		if err := step(); err != nil {
 			return err
@@ -535,8 +650,137 @@ func (pl *planner) deployments(ctx context.Context, specs []DeploymentApprovalSp
 	return nil
 }
 
+// changeOrder ranks the states of a change a manifest may declare.
+var changeOrder = map[lifecycle.ChangeState]int{lifecycle.ChangePlanned: 0, lifecycle.ChangeApproved: 1, lifecycle.ChangeDone: 2}
+
+// changeState is the state a change's entry declares: done with an
+// outcome, approved with an approver, planned otherwise.
+func changeState(s ChangeSpec) lifecycle.ChangeState {
+	switch {
+	case s.Outcome != "":
+		return lifecycle.ChangeDone
+	case s.ApprovedBy != "":
+		return lifecycle.ChangeApproved
+	}
+	return lifecycle.ChangePlanned
+}
+
+// changes plans the changes to the AIMS: each missing one planned by its
+// requester, then approved by its approver and completed by its
+// responsible person through the change workflow, as far as its entry
+// says; a stored one moves on the same way, has its content updated by
+// its requester only while planned, and never goes back. With Prune, a
+// change the manifest no longer holds is deleted while it is only
+// planned; an approved or done one is kept, a decision taken.
+func (pl *planner) changes(ctx context.Context, specs []ChangeSpec) error {
+	ws := pl.a.ws
+	col, wf := lifecycle.Changes(ws), lifecycle.ChangeWorkflow()
+	stored := map[string]*lifecycle.Change{}
+	for c, err := range col.List(ctx, nil) {
+		if err != nil {
+			return err
+		}
+		stored[c.ID] = c
+	}
+	for i, want := range specs {
+		path := fmt.Sprintf("lifecycle.changes[%d]", i)
+		to := changeState(want)
+		c := Change{Kind: lifecycle.KindChange, ID: want.ID}
+		var steps []func(context.Context) error
+		from := lifecycle.ChangePlanned
+		rec, err := recast[lifecycle.Change](want)
+		if err != nil {
+			return err
+		}
+		rec.ApprovedBy, rec.Outcome = "", ""
+		cur, ok := stored[want.ID]
+		if !ok {
+			rec.ID = want.ID
+			c.Action, c.Fields = ActionCreate, diff(nil, want)
+			c.Steps = append(c.Steps, "plan as "+want.RequestedBy)
+			steps = append(steps, func(ctx context.Context) error { return aims.Start(ctx, col, wf, want.RequestedBy, rec) })
+		} else {
+			have, err := recast[ChangeSpec](cur)
+			if err != nil {
+				return err
+			}
+			from = lifecycle.ChangeState(cur.State)
+			if _, known := changeOrder[from]; !known {
+				pl.problems.Addf(path, "change %s is %s: a manifest cannot bring it back; plan a new change with a new id", want.ID, from)
+				continue
+			}
+			c.Fields = diff(have, want)
+			if len(c.Fields) == 0 {
+				pl.add(Change{Kind: lifecycle.KindChange, ID: want.ID, Action: ActionUnchanged})
+				continue
+			}
+			haveContent, wantContent := *have, want
+			haveContent.ApprovedBy, haveContent.Outcome, wantContent.ApprovedBy, wantContent.Outcome = "", "", "", ""
+			if fields := diff(haveContent, wantContent); len(fields) > 0 {
+				if from != lifecycle.ChangePlanned {
+					pl.problems.Addf(path, "change %s is %s and differs in %s: only a planned change changes; plan a new change with a new id",
+						want.ID, from, fields[0].Path)
+					continue
+				}
+				rec.Meta = cur.Meta
+				c.Steps = append(c.Steps, "update as "+want.RequestedBy)
+				steps = append(steps, func(ctx context.Context) error { return col.Update(ctx, want.RequestedBy, rec) })
+			}
+			switch {
+			case changeOrder[to] < changeOrder[from]:
+				pl.problems.Addf(path, "change %s is already %s: it does not go back to %s", want.ID, from, to)
+				continue
+			case from != lifecycle.ChangePlanned && have.ApprovedBy != want.ApprovedBy:
+				pl.problems.Addf(path+".approvedBy", "change %s was approved by %q: its approver does not change", want.ID, have.ApprovedBy)
+				continue
+			case from == lifecycle.ChangeDone && have.Outcome != want.Outcome:
+				pl.problems.Addf(path+".outcome", "change %s is done: its outcome does not change", want.ID)
+				continue
+			}
+			c.Action = ActionUpdate
+		}
+		for st := from; changeOrder[st] < changeOrder[to]; {
+			switch st {
+			case lifecycle.ChangePlanned:
+				c.Steps = append(c.Steps, "approve as "+want.ApprovedBy)
+				steps = append(steps, func(ctx context.Context) error {
+					_, err := lifecycle.ApproveChange(ctx, ws, want.ApprovedBy, want.ID)
+					return err
+				})
+				st = lifecycle.ChangeApproved
+			case lifecycle.ChangeApproved:
+				c.Steps = append(c.Steps, "complete as "+want.Responsible)
+				steps = append(steps, func(ctx context.Context) error {
+					_, err := lifecycle.CompleteChange(ctx, ws, want.Responsible, want.ID, want.Outcome)
+					return err
+				})
+				st = lifecycle.ChangeDone
+			}
+		}
+		c.run = runAll(steps)
+		pl.add(c)
+	}
+	if !pl.o.Prune {
+		return nil
+	}
+	keep := map[string]bool{}
+	for _, s := range specs {
+		keep[s.ID] = true
+	}
+	actor := pl.o.Actor
+	for _, key := range sortedIDs(stored) {
+		if keep[key] || stored[key].State != string(lifecycle.ChangePlanned) {
+			continue
+		}
+		version := stored[key].Version
+		pl.add(Change{Kind: lifecycle.KindChange, ID: key, Action: ActionDelete,
+			run: func(ctx context.Context) error { return col.Delete(ctx, actor, key, version) }})
+	}
+	return nil
+}
+
 // exportLifecycle adds the life cycle records to m: every record of the
-// simple collections and the approved deployments.
+// simple collections, the approved deployments and every change.
 func (a *AIMS) exportLifecycle(ctx context.Context, m *Manifest) error {
 	ws := a.ws
 	l := &LifecycleSpec{}
@@ -583,6 +827,9 @@ func (a *AIMS) exportLifecycle(ctx context.Context, m *Manifest) error {
 		l.Awareness[i].Date = l.Awareness[i].Date.UTC()
 	}
 	if l.Communications, err = exportAll[CommunicationSpec](ctx, lifecycle.Communications(ws)); err != nil {
+		return err
+	}
+	if l.Changes, err = exportAll[ChangeSpec](ctx, lifecycle.Changes(ws)); err != nil {
 		return err
 	}
 	if !l.empty() {

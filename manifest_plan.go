@@ -153,10 +153,12 @@ type PlanOptions struct {
 	// manifest manages that it no longer holds: context issues, parties,
 	// systems, roles, objectives, metrics and audit programmes are
 	// deleted, SoA decisions revoked and obligations deleted, documents
-	// withdrawn, monitored risks closed. The organisation, scope and
-	// criteria are never pruned, nor are impact assessments (an approved
-	// one is superseded by its successor) and the records of what
-	// happened (measurements, audits, reviews), which are kept (7.5.3).
+	// withdrawn, monitored risks closed, life cycle records and changes
+	// still only planned deleted. The organisation, scope and criteria
+	// are never pruned, nor are impact assessments (an approved one is
+	// superseded by its successor), approved deployments and approved or
+	// done changes, and the records of what happened (measurements,
+	// audits, reviews), which are kept (7.5.3).
 	Prune bool
 	// Actor is who carries out the changes that are no one else's (the
 	// records without an author, owner or approver); [AIMS.Apply] sets

@@ -1045,3 +1045,185 @@ func TestLifecyclePrune(t *testing.T) {
 		t.Errorf("approved deployment after prune: %v", err)
 	}
 }
+
+// reviewChangeSpec is a change carrying out the change management review
+// mr-2026-1 of northwind.yaml decided, requested by dave, carried out by
+// alice.
+func reviewChangeSpec() ChangeSpec {
+	return ChangeSpec{ID: "chg-test-1", Title: "Impact-derived risks join the monthly treatment review",
+		Purpose: "The management review decided it.", Consequences: []string{"a longer monthly review"},
+		Responsible: "alice", RequestedBy: "dave", Review: "mr-2026-1"}
+}
+
+// TestApplyChanges: a change is planned by its requester, approved by
+// its approver and completed by its responsible person through the change
+// workflow, one apply at a time as the manifest fills it in; it exports
+// as declared, never goes back, and changes its content only while
+// planned.
+func TestApplyChanges(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	a, _ := openMem(t)
+	apply := func(edit func(s *ChangeSpec)) (*Plan, error) {
+		m := readManifest(t, "northwind.yaml")
+		s := reviewChangeSpec()
+		if edit != nil {
+			edit(&s)
+		}
+		m.Lifecycle.Changes = []ChangeSpec{s}
+		return a.Apply(ctx, "alice", m, nil)
+	}
+	changeOf := func(p *Plan) Change {
+		for _, c := range p.Changes {
+			if c.Kind == lifecycle.KindChange {
+				return c
+			}
+		}
+		t.Fatalf("plan has no change: %s", p.Summary())
+		return Change{}
+	}
+	get := func() *lifecycle.Change {
+		c, err := lifecycle.Changes(a.Workspace()).Get(ctx, "chg-test-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	p, err := apply(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := changeOf(p); c.Action != ActionCreate || !slices.Equal(c.Steps, []string{"plan as dave"}) {
+		t.Errorf("first apply: %s %v", c.Action, c.Steps)
+	}
+	if c := get(); c.State != string(lifecycle.ChangePlanned) || c.CreatedBy != "dave" || c.Review != "mr-2026-1" {
+		t.Errorf("planned change: %s by %s naming %q", c.State, c.CreatedBy, c.Review)
+	}
+	// While planned, its content changes, by its requester.
+	p, err = apply(func(s *ChangeSpec) { s.Resources = "alice, two hours a month" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := changeOf(p); c.Action != ActionUpdate || !slices.Equal(c.Steps, []string{"update as dave"}) || c.Fields[0].Path != "resources" {
+		t.Errorf("content update: %s %v %v", c.Action, c.Steps, c.Fields)
+	}
+	done := func(s *ChangeSpec) {
+		s.Resources = "alice, two hours a month"
+		s.ApprovedBy, s.Outcome = "bob", "The April treatment review took in R-4 and R-5."
+	}
+	p, err = apply(done)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := changeOf(p); c.Action != ActionUpdate || !slices.Equal(c.Steps, []string{"approve as bob", "complete as alice"}) {
+		t.Errorf("approve and complete: %s %v", c.Action, c.Steps)
+	}
+	if c := get(); c.State != string(lifecycle.ChangeDone) || c.ApprovedBy != "bob" || c.UpdatedBy != "alice" || c.Outcome == "" {
+		t.Errorf("done change: %s, approved by %s, last changed by %s", c.State, c.ApprovedBy, c.UpdatedBy)
+	}
+	if p, err = apply(done); err != nil || p.Changed() {
+		t.Errorf("applying again: %v, changed %v", err, p != nil && p.Changed())
+	}
+	m, err := a.Export(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := reviewChangeSpec()
+	done(&want)
+	if m.Lifecycle == nil || len(m.Lifecycle.Changes) != 1 {
+		t.Fatalf("export holds no change: %+v", m.Lifecycle)
+	}
+	if d := cmp.Diff(want, m.Lifecycle.Changes[0]); d != "" {
+		t.Errorf("exported change (-want +got):\n%s", d)
+	}
+	before := head(t, ctx, a)
+	for _, tc := range []struct {
+		edit func(s *ChangeSpec)
+		want string
+	}{
+		{func(s *ChangeSpec) { done(s); s.Title = "Another" }, "lifecycle.changes[0]: change chg-test-1 is done and differs in title: only a planned change changes"},
+		{func(s *ChangeSpec) { done(s); s.Outcome = "" }, "lifecycle.changes[0]: change chg-test-1 is already done: it does not go back to approved"},
+		{func(s *ChangeSpec) { done(s); s.ApprovedBy = "alice" }, `lifecycle.changes[0].approvedBy: change chg-test-1 was approved by "bob": its approver does not change`},
+		{func(s *ChangeSpec) { done(s); s.Outcome = "Something else." }, "lifecycle.changes[0].outcome: change chg-test-1 is done: its outcome does not change"},
+	} {
+		if _, err := apply(tc.edit); !errors.Is(err, aims.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("got %v, want %q", err, tc.want)
+		}
+	}
+	if after := head(t, ctx, a); after.Hash != before.Hash {
+		t.Errorf("refused applies moved the journal from %d to %d", before.Seq, after.Seq)
+	}
+}
+
+// TestValidateChanges: each problem of a change is named with its field
+// path, its references checked against the manifest.
+func TestValidateChanges(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		edit func(m *Manifest, s *ChangeSpec)
+		want []string
+	}{
+		{func(_ *Manifest, s *ChangeSpec) { s.Review = "mr-2099-1" }, []string{`lifecycle.changes[0].review: unknown management review "mr-2099-1": declare it under reviews`}},
+		{func(m *Manifest, _ *ChangeSpec) { m.Reviews[0].Changes = nil }, []string{`lifecycle.changes[0].review: management review "mr-2026-1" decided no change to the AIMS`}},
+		{func(_ *Manifest, s *ChangeSpec) { s.Review = "mr 1\n" }, []string{`lifecycle.changes[0].review: must be a record id`}},
+		{func(_ *Manifest, s *ChangeSpec) { s.ApprovedBy = "dave" }, []string{"lifecycle.changes[0].approvedBy: must not be the requester"}},
+		{func(_ *Manifest, s *ChangeSpec) { s.ApprovedBy = "erin" }, []string{`lifecycle.changes[0].approvedBy: "erin" must hold the aims-manager, top-management or approver role under roles`}},
+		{func(_ *Manifest, s *ChangeSpec) { s.Outcome = "done" }, []string{"lifecycle.changes[0].outcome: needs approvedBy"}},
+		{func(_ *Manifest, s *ChangeSpec) { s.Responsible = "zed" }, []string{`lifecycle.changes[0].responsible: unknown person "zed"`}},
+		{func(_ *Manifest, s *ChangeSpec) {
+			s.AISystems, s.Risks, s.Impacts = []string{"credit-modle"}, []string{"R-9"}, []string{"IA-9"}
+		}, []string{`lifecycle.changes[0].aiSystems[0]: unknown AI system "credit-modle"`, `lifecycle.changes[0].risks[0]: unknown risk "R-9"`,
+			`lifecycle.changes[0].impacts[0]: unknown impact assessment "IA-9"`}},
+		{func(m *Manifest, s *ChangeSpec) { m.Lifecycle.Changes = append(m.Lifecycle.Changes, *s) }, []string{`lifecycle.changes[1]: duplicate id "chg-test-1", first at lifecycle.changes[0]`}},
+	} {
+		t.Run(tc.want[0], func(t *testing.T) {
+			t.Parallel()
+			m := readManifest(t, "northwind.yaml")
+			s := reviewChangeSpec()
+			m.Lifecycle.Changes = []ChangeSpec{s}
+			tc.edit(m, &m.Lifecycle.Changes[0])
+			err := m.Validate(nil)
+			var me *ManifestError
+			if !errors.As(err, &me) || len(me.Problems) != len(tc.want) {
+				t.Fatalf("got %v, want %d problems", err, len(tc.want))
+			}
+			for i, w := range tc.want {
+				if got := me.Problems[i].Path + ": " + me.Problems[i].Rule; !strings.HasPrefix(got, w) {
+					t.Errorf("problem %d: got %s, want %s", i, got, w)
+				}
+			}
+		})
+	}
+}
+
+// TestPruneChanges: with Prune, a change the manifest no longer holds is
+// deleted while only planned; an approved one, a decision taken, is kept.
+func TestPruneChanges(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	a, _ := openMem(t)
+	m := readManifest(t, "northwind.yaml")
+	planned, approved := reviewChangeSpec(), reviewChangeSpec()
+	approved.ID, approved.ApprovedBy = "chg-test-2", "bob"
+	m.Lifecycle.Changes = []ChangeSpec{planned, approved}
+	if _, err := a.Apply(ctx, "alice", m, nil); err != nil {
+		t.Fatal(err)
+	}
+	m.Lifecycle.Changes = nil
+	p, err := a.Apply(ctx, "alice", m, &ApplyOptions{Prune: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changed []string
+	for _, c := range p.Changes {
+		if c.Action != ActionUnchanged {
+			changed = append(changed, string(c.Action)+" "+c.Kind+" "+c.ID)
+		}
+	}
+	if want := []string{"delete change chg-test-1"}; !slices.Equal(changed, want) {
+		t.Errorf("changes %v, want %v", changed, want)
+	}
+	if _, err := lifecycle.Changes(a.Workspace()).Get(ctx, "chg-test-2"); err != nil {
+		t.Errorf("approved change after prune: %v", err)
+	}
+}
