@@ -75,7 +75,7 @@ func Checks(opts CheckOptions) []aims.Check {
 	}
 	o := &opts
 	return []aims.Check{
-		{ID: CheckChangesReassessed, Clause: "6.3", Title: "Planned changes name their reassessments, done ones carried them out", Gate: aims.GateCheckToAct, Run: o.changes},
+		{ID: CheckChangesReassessed, Clause: "6.3", Title: "Changes planned as decided, reassessments named and carried out", Gate: aims.GateCheckToAct, Run: o.changes},
 		{ID: CheckAwarenessRecorded, Clause: "7.3", Title: "Awareness of the policy, of each person's part and of nonconformity recorded", Gate: aims.GateCheckToAct, Run: checkAwareness},
 		{ID: CheckCommunicationPlanned, Clause: "7.4", Title: "Internal and external communication recorded", Gate: aims.GateCheckToAct, Run: checkCommunication},
 		{ID: CheckConcernsHandled, Clause: "A.3.3", Title: "Concerns can be reported and are handled in time", Gate: aims.GateCheckToAct, Run: o.control("A.3.3", o.concerns)},
@@ -607,7 +607,7 @@ func (o *CheckOptions) changes(ctx context.Context, ws *aims.Workspace) (bool, s
 	}
 	detail := fmt.Sprintf("%d changes name their reassessments; the done ones carried them out", len(cs))
 	if total > 0 {
-		detail += fmt.Sprintf("; the %d changes to the AIMS that %d management reviews decided are planned", total, reviews)
+		detail += fmt.Sprintf("; every change to the AIMS a held management review decided is planned (%d from %d reviews)", total, reviews)
 	}
 	return true, detail, nil
 }

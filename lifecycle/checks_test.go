@@ -122,7 +122,7 @@ func TestChecks(t *testing.T) {
 			false, "management review mr-1 decided 1 changes to the AIMS, 0 planned: plan each as a change whose review is mr-1"},
 		{"review change planned", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{ReviewChanges: decided(map[string]int{"mr-1": 1})}, func(t *testing.T, ws *aims.Workspace) {
 			create(t, lifecycle.Changes(ws).Create(ctx, "raj", reviewChange("mr-1")))
-		}, true, "1 changes name their reassessments; the done ones carried them out; the 1 changes to the AIMS that 1 management reviews decided are planned"},
+		}, true, "1 changes name their reassessments; the done ones carried them out; every change to the AIMS a held management review decided is planned (1 from 1 reviews)"},
 		{"review changes partly planned", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{ReviewChanges: decided(map[string]int{"mr-1": 2})}, func(t *testing.T, ws *aims.Workspace) {
 			create(t, lifecycle.Changes(ws).Create(ctx, "raj", reviewChange("mr-1")))
 		}, false, "management review mr-1 decided 2 changes to the AIMS, 1 planned"},
