@@ -543,9 +543,9 @@ func (m *Manifest) validateChanges(p *aims.Problems, record func(path string, sp
 	}
 }
 
-// lifecycle plans the life cycle records: the simple ones through
-// planCollection, the deployment approvals and the changes through their
-// workflows. A
+// lifecycle plans the life cycle records but the changes: the simple
+// ones through planCollection, the deployment approvals through their
+// workflow. A
 // verification or awareness dated after now is a problem.
 func (pl *planner) lifecycle(ctx context.Context) error {
 	var l LifecycleSpec
@@ -595,7 +595,6 @@ func (pl *planner) lifecycle(ctx context.Context) error {
 		func() error {
 			return planCollection(ctx, pl, lifecycle.Communications(ws), l.Communications, func(s CommunicationSpec) string { return s.ID }, nil, true)
 		},
-		func() error { return pl.changes(ctx, l.Changes) },
 	} {
 		if err := step(); err != nil {
 			return err
@@ -672,7 +671,14 @@ func changeState(s ChangeSpec) lifecycle.ChangeState {
 // its requester only while planned, and never goes back. With Prune, a
 // change the manifest no longer holds is deleted while it is only
 // planned; an approved or done one is kept, a decision taken.
-func (pl *planner) changes(ctx context.Context, specs []ChangeSpec) error {
+//
+// They are planned after the management reviews, whose decisions they
+// carry out.
+func (pl *planner) changes(ctx context.Context) error {
+	var specs []ChangeSpec
+	if pl.m.Lifecycle != nil {
+		specs = pl.m.Lifecycle.Changes
+	}
 	ws := pl.a.ws
 	col, wf := lifecycle.Changes(ws), lifecycle.ChangeWorkflow()
 	stored := map[string]*lifecycle.Change{}

@@ -79,8 +79,9 @@ type Change struct {
 // [Change] per record, in the order [AIMS.Apply] carries them out
 // (organisation, roles, context, systems, scope, objectives, criteria,
 // documents, risks, SoA decisions and obligations, metrics, audit
-// programmes, impact assessments, the SoA approval, measurements, audits,
-// reviews; deletions last).
+// programmes, impact assessments, the SoA approval, the life cycle
+// records, measurements, audits, reviews, the changes to the AIMS;
+// deletions last).
 type Plan struct {
 	Changes []Change `json:"changes"`
 }
@@ -207,7 +208,7 @@ func (a *AIMS) Plan(ctx context.Context, m *Manifest, opts *PlanOptions) (*Plan,
 	for _, step := range []func(context.Context) error{
 		pl.organisation, pl.roles, pl.issues, pl.parties, pl.systems, pl.scope, pl.objectives,
 		pl.criteria, pl.documents, pl.risks, pl.decisions, pl.obligations, pl.metrics, pl.programmes, pl.impactAssessments,
-		pl.soaApproval, pl.lifecycle, pl.measurements, pl.audits, pl.reviews,
+		pl.soaApproval, pl.lifecycle, pl.measurements, pl.audits, pl.reviews, pl.changes,
 	} {
 		if err := step(ctx); err != nil {
 			return nil, err

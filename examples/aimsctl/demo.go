@@ -21,6 +21,7 @@ import (
 	"github.com/aimsgo/iso42001/aims/sqlstore"
 	"github.com/aimsgo/iso42001/audit"
 	"github.com/aimsgo/iso42001/examples/manifests"
+	"github.com/aimsgo/iso42001/lifecycle"
 	"github.com/aimsgo/iso42001/risk"
 	"github.com/aimsgo/iso42001/soa"
 )
@@ -288,7 +289,7 @@ func (d *demo) start(ctx context.Context) error {
 // The parts of the manifest each phase applies, like a targeted plan:
 // Plan applies what an organisation sets in Plan; Do the life cycle
 // records; Check the measurements and internal audits; Act the
-// management review. Each part keeps the
+// management review and the change it decided (6.3). Each part keeps the
 // sections its records refer to (roles, systems, objectives, metrics, audit
 // programmes, all unchanged by then) and leaves out the rest, which the
 // demo's Do phase has moved on from what Plan declared: a risk whose
@@ -297,10 +298,16 @@ func planPart(m *iso42001.Manifest) {
 	m.Measurements, m.Audits, m.Reviews, m.Lifecycle = nil, nil, nil, nil
 }
 
-// lifecyclePart keeps the life cycle records and what they refer to.
+// lifecyclePart keeps the life cycle records and what they refer to,
+// but the changes, which carry out what the management review decides.
 func lifecyclePart(m *iso42001.Manifest) {
 	l := m.Lifecycle
 	recordsOnly(m)
+	if l != nil {
+		cp := *l
+		cp.Changes = nil
+		l = &cp
+	}
 	m.Measurements, m.Audits, m.Reviews, m.Lifecycle = nil, nil, nil, l
 }
 
@@ -309,9 +316,17 @@ func checkPart(m *iso42001.Manifest) {
 	m.Reviews = nil
 }
 
+// actPart keeps the management review and the changes it decided.
 func actPart(m *iso42001.Manifest) {
+	var changes []iso42001.ChangeSpec
+	if m.Lifecycle != nil {
+		changes = m.Lifecycle.Changes
+	}
 	recordsOnly(m)
 	m.Measurements, m.Audits = nil, nil
+	if len(changes) > 0 {
+		m.Lifecycle = &iso42001.LifecycleSpec{Changes: changes}
+	}
 }
 
 // recordsOnly keeps the records of what happened and what they refer to.
@@ -678,7 +693,8 @@ func (d *demo) check(ctx context.Context) error {
 
 // act takes the audit's nonconformity through corrective action, which a
 // manifest does not declare, and applies the management review the
-// manifest records.
+// manifest records with the change to the AIMS it decided, planned by
+// alice and approved by bob (6.3).
 func (d *demo) act(ctx context.Context) error {
 	ws := d.ws.Workspace
 	d.clk.days(7)
@@ -740,6 +756,17 @@ func (d *demo) act(ctx context.Context) error {
 				r.ID, r.CreatedBy, demoPlural(len(r.Inputs.Audits), "audit"), demoPlural(nf, "finding"), r.Inputs.OverdueActions)
 			d.say("9.3.3    held on %s by top management: %s, %s, %s.",
 				r.Held.Format("2006-01-02"), demoPlural(len(r.Decisions), "decision"), demoPlural(len(r.Changes), "change"), demoPlural(len(r.Actions), "action"))
+		}
+		cs, err := lifecycle.Changes(ws).All(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if c.Review == "" {
+				continue
+			}
+			d.say("6.3      Change %s, which review %s decided, planned by %s, approved by %s (%s); %s carries it out.",
+				c.ID, c.Review, c.CreatedBy, c.ApprovedBy, c.State, c.Responsible)
 		}
 		return nil
 	})

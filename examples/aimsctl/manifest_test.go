@@ -30,7 +30,7 @@ func TestManifestCommands(t *testing.T) {
 	if code != 2 || !strings.Contains(out, "+ create document POL-AI-r1\n") || !strings.Contains(out, "    then approve as bob\n") {
 		t.Fatalf("first plan: exit %d, stderr %q, stdout:\n%s", code, stderr, out)
 	}
-	if !strings.Contains(out, "Plan: 91 to create, 0 to update, 0 to delete or retire, 0 unchanged.\n") {
+	if !strings.Contains(out, "Plan: 92 to create, 0 to update, 0 to delete or retire, 0 unchanged.\n") {
 		t.Errorf("first plan summary:\n%s", out)
 	}
 	if out, stderr, code = run("apply", "-f", example); code != 0 || !strings.Contains(out, "Applied.") {
@@ -41,7 +41,7 @@ func TestManifestCommands(t *testing.T) {
 	}
 	out, stderr, code = run("plan", "-f", example, "--format", "json")
 	var p iso42001.Plan
-	if err := json.Unmarshal([]byte(out), &p); code != 0 || err != nil || len(p.Changes) != 91 || p.Changed() {
+	if err := json.Unmarshal([]byte(out), &p); code != 0 || err != nil || len(p.Changes) != 92 || p.Changed() {
 		t.Fatalf("plan --format json: exit %d, %v, %s; %d changes", code, err, stderr, len(p.Changes))
 	}
 	out, stderr, code = run("export", "--schema", "aims-manifest.schema.json")
