@@ -107,6 +107,7 @@ func (a *AIMS) buildChecks() []Check {
 		Applicable:       a.applicableOrAll,
 		RiskReassessed:   a.riskReassessed,
 		ImpactReassessed: a.impactReassessed,
+		ReviewChanges:    a.reviewChanges,
 	})...)
 	all = append(all, aims.Check{ID: "aims-operating", Clause: "4.4", Title: "AIMS established and running its PDCA cycle", Gate: aims.GateCheckToAct, Run: a.checkOperating})
 
@@ -258,6 +259,22 @@ func (a *AIMS) impactReassessed(ctx context.Context, id string, since time.Time)
 		}
 	}
 	return false, "has no approval for " + ia.System + " since the change was planned", nil
+}
+
+// reviewChanges counts the changes to the AIMS each held management
+// review decided (9.3.3), by review id, for the 6.3 check: each is to be
+// planned as a lifecycle.Change naming the review.
+func (a *AIMS) reviewChanges(ctx context.Context) (map[string]int, error) {
+	out := map[string]int{}
+	for r, err := range a.reviews.Collection().List(ctx, map[string]string{"state": string(audit.ReviewHeld)}) {
+		if err != nil {
+			return nil, err
+		}
+		if len(r.Changes) > 0 {
+			out[r.ID] = len(r.Changes)
+		}
+	}
+	return out, nil
 }
 
 // Readiness runs the checks certification stage asks for (stage 2
