@@ -659,7 +659,7 @@ func runReviewRecord(ctx context.Context, a *app, args []string) error {
 	wf := addWorkspaceFlags(f)
 	var decisions, changes, attendees, acts, completed multiFlag
 	f.Var(&decisions, "decision", "a decision on improvement opportunities (repeatable)")
-	f.Var(&changes, "change", "a change needed to the AIMS (repeatable)")
+	f.Var(&changes, "change", "a change needed to the AIMS (repeatable); plan each as a manifest lifecycle.changes entry whose review is ID (6.3)")
 	f.Var(&attendees, "attendee", "who attended (repeatable; default the actor)")
 	f.Var(&acts, "action", "an action decided, as \"TITLE;OWNER;YYYY-MM-DD\" (repeatable)")
 	f.Var(&completed, "completed", "title of an earlier review's action now done (repeatable)")
