@@ -8,6 +8,7 @@ import (
 	"github.com/aimsgo/iso42001/aims"
 	"github.com/aimsgo/iso42001/audit"
 	"github.com/aimsgo/iso42001/impact"
+	"github.com/aimsgo/iso42001/lifecycle"
 	"github.com/aimsgo/iso42001/risk"
 	"github.com/aimsgo/iso42001/soa"
 )
@@ -27,6 +28,7 @@ func TestReferencesMatchTheRecordTypes(t *testing.T) {
 		audit.KindNonconformity: &audit.Nonconformity{SourceRef: id},
 		aims.KindScope:          &aims.Scope{Requirements: []aims.RequirementRef{{Party: id}}},
 		soa.KindObligation:      &soa.Obligation{Party: id},
+		lifecycle.KindChange:    &lifecycle.Change{Review: id},
 	}
 	kinds := map[string]bool{risk.Kind: true, aims.KindObjective: true, audit.KindMetric: true, audit.KindAudit: true,
 		audit.KindNonconformity: true, audit.KindFinding: true, impact.KindIncident: true, audit.KindMeasurement: true, audit.KindReview: true, aims.KindInterestedParty: true}

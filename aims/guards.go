@@ -27,9 +27,11 @@ type Reference struct {
 //     finding opened, a finding, incident, measurement or management
 //     review a nonconformity's source names (conservatively: an id of
 //     another kind that happens to be equal also holds the delete back);
-//   - an interested party a scope requirement or an obligation names.
+//   - an interested party a scope requirement or an obligation names;
+//   - a management review a planned change carries out (6.3).
 //
-// The kinds are those of the packages risk, impact, audit and soa, named
+// The kinds are those of the packages risk, impact, audit, soa and
+// lifecycle, named
 // here as data so that the kernel imports none of them. A product adds
 // its own with [Collection.GuardDelete].
 func References() []Reference {
@@ -47,6 +49,7 @@ func References() []Reference {
 		{From: "nonconformity", Path: "sourceRef", To: "management-review"},
 		{From: KindScope, Path: "requirements[].party", To: KindInterestedParty},
 		{From: "obligation", Path: "party", To: KindInterestedParty},
+		{From: "change", Path: "review", To: "management-review"},
 	}
 }
 
