@@ -111,24 +111,7 @@ func (s *Store) CheckIndex(ctx context.Context, tenant string) error {
 				}
 				return err
 			}
-			last := recs[len(recs)-1]
-			rows, err = s.stmts[qIndexRows].QueryContext(ctx, tenant, after.kind, after.id, last.kind, last.id)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var k indexKey
-				var name, value string
-				if err := rows.Scan(&k.kind, &k.id, &name, &value); err != nil {
-					return err
-				}
-				if index[k] == nil {
-					index[k] = map[string]string{}
-				}
-				index[k][name] = value
-			}
-			return rows.Err()
+			return s.readIndexRows(ctx, tenant, after, recs, index)
 		})
 		if err != nil {
 			return s.fail(ctx, "check index", "", "", err)
@@ -156,6 +139,61 @@ func (s *Store) CheckIndex(ctx context.Context, tenant string) error {
 	}
 	if orphan != nil {
 		return orphan
+	}
+	return nil
+}
+
+// readIndexRows adds to index the attribute index rows of the key range
+// from after (exclusive) to the last of recs (inclusive), recs being the
+// records of that range in key order. For each kind of recs that is not
+// the kind of the record before it, that record's kind after it and the
+// kinds strictly between the two (which hold no record: any row there is
+// an orphan); then the kind's own rows up to its last record of recs.
+func (s *Store) readIndexRows(ctx context.Context, tenant string, after indexKey, recs []indexKey, index map[indexKey]map[string]string) error {
+	read := func(q queryID, args ...any) error {
+		rows, err := s.stmts[q].QueryContext(ctx, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k indexKey
+			var name, value string
+			if err := rows.Scan(&k.kind, &k.id, &name, &value); err != nil {
+				return err
+			}
+			if index[k] == nil {
+				index[k] = map[string]string{}
+			}
+			index[k][name] = value
+		}
+		return rows.Err()
+	}
+	prev := after
+	for i := 0; i < len(recs); {
+		kind := recs[i].kind
+		j := i
+		for j < len(recs) && recs[j].kind == kind {
+			j++
+		}
+		from := ""
+		if kind == prev.kind {
+			from = prev.id
+		} else {
+			if prev.kind != "" {
+				if err := read(qIndexAfter, tenant, prev.kind, prev.id); err != nil {
+					return err
+				}
+			}
+			if err := read(qIndexBetween, tenant, prev.kind, kind); err != nil {
+				return err
+			}
+		}
+		// ids are never empty, so id > "" is the whole kind from its start.
+		if err := read(qIndexRows, tenant, kind, from, recs[j-1].id); err != nil {
+			return err
+		}
+		prev, i = recs[j-1], j
 	}
 	return nil
 }

@@ -14,15 +14,18 @@ import (
 
 // TestCheckIndexPages: CheckIndex reads records and index in pages of
 // 1,000; a disagreement or an index row with no record is found on any
-// page, between records or after the last one, and a record that
-// disagrees is reported before an orphan row.
+// page, between records, after the last record of a kind (within a page
+// and where a page ends with the kind) or after the last one, and a
+// record that disagrees is reported before an orphan row.
 func TestCheckIndexPages(t *testing.T) {
 	t.Parallel()
 	for _, be := range backends() {
 		t.Run(be.name, func(t *testing.T) {
 			t.Parallel()
 			be.available(t)
-			const n = 2500
+			// One memo, then notes that fill three pages exactly, then one
+			// zeta: the fourth page starts with a new kind.
+			const n = 2999
 			fresh := func(t *testing.T) (*sql.DB, *sqlstore.Store) {
 				db, _ := be.open(t)
 				s, err := sqlstore.Open(context.Background(), db, be.dialect)
@@ -34,7 +37,8 @@ func TestCheckIndexPages(t *testing.T) {
 					b.Writes = append(b.Writes, aims.Write{Record: aims.Record{Kind: "note", ID: fmt.Sprintf("n-%05d", i), Data: []byte(`{}`),
 						Attrs: map[string]string{"owner": fmt.Sprintf("o-%d", i%7), "state": "draft"}}})
 				}
-				b.Writes = append(b.Writes, aims.Write{Record: aims.Record{Kind: "memo", ID: "m-1", Data: []byte(`{}`)}})
+				b.Writes = append(b.Writes, aims.Write{Record: aims.Record{Kind: "memo", ID: "m-1", Data: []byte(`{}`)}},
+					aims.Write{Record: aims.Record{Kind: "zeta", ID: "z-1", Data: []byte(`{}`)}})
 				if _, err := s.Apply(t.Context(), "acme", b); err != nil {
 					t.Fatal(err)
 				}
@@ -72,6 +76,15 @@ func TestCheckIndexPages(t *testing.T) {
 				}},
 				{"OrphanBeforeFirst", "a-kind", "x", "not stored", func(t *testing.T, db *sql.DB) {
 					run(t, db, orphan, "a-kind", "x")
+				}},
+				{"OrphanAfterKindInPage", "memo", "m-2", "not stored", func(t *testing.T, db *sql.DB) {
+					run(t, db, orphan, "memo", "m-2")
+				}},
+				{"OrphanAfterKindAtPageEnd", "note", "n-03000", "not stored", func(t *testing.T, db *sql.DB) {
+					run(t, db, orphan, "note", "n-03000")
+				}},
+				{"OrphanBetweenKinds", "p-kind", "x", "not stored", func(t *testing.T, db *sql.DB) {
+					run(t, db, orphan, "p-kind", "x")
 				}},
 				{"OrphanAfterLast", "zzz", "x", "not stored", func(t *testing.T, db *sql.DB) {
 					run(t, db, orphan, "zzz", "x")

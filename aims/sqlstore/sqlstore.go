@@ -77,6 +77,8 @@ const (
 	qInsertLock
 	qKinds
 	qIndexRows
+	qIndexAfter
+	qIndexBetween
 	qRecordAttrs
 	qIndexTail
 	qBusyTimeout   // SQLite only
@@ -108,10 +110,17 @@ var queryText = [numQueries]string{
 	// reads the index rows of the same key range (integrity.go). Row
 	// values, not ORs, so that SQLite seeks the primary key instead of
 	// scanning the tenant for every page.
-	qIndexRows:   `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? AND (kind, id) > (?, ?) AND (kind, id) <= (?, ?) ORDER BY kind, id, name`,
-	qRecordAttrs: `SELECT kind, id, attrs FROM ` + tableRecords + ` WHERE tenant = ? AND (kind, id) > (?, ?) ORDER BY kind, id LIMIT ?`,
-	qIndexTail:   `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? AND (kind, id) > (?, ?) ORDER BY kind, id, name LIMIT 1`,
-	qBusyTimeout: `PRAGMA busy_timeout`,
+	// CheckIndex reads a page's index rows kind by kind: an equality on
+	// kind and a range on id, or a range of kinds, which PostgreSQL's
+	// generic plans serve from the primary key. A range over (kind, id)
+	// row values made them scan the filter index instead (0.9 s a page
+	// at a million records, against 2 ms).
+	qIndexRows:    `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? AND kind = ? AND id > ? AND id <= ? ORDER BY id, name`,
+	qIndexAfter:   `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? AND kind = ? AND id > ? ORDER BY id, name`,
+	qIndexBetween: `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? AND kind > ? AND kind < ? ORDER BY kind, id, name`,
+	qRecordAttrs:  `SELECT kind, id, attrs FROM ` + tableRecords + ` WHERE tenant = ? AND (kind, id) > (?, ?) ORDER BY kind, id LIMIT ?`,
+	qIndexTail:    `SELECT kind, id, name, value FROM ` + tableAttrs + ` WHERE tenant = ? AND (kind, id) > (?, ?) ORDER BY kind, id, name LIMIT 1`,
+	qBusyTimeout:  `PRAGMA busy_timeout`,
 	// A write that changes nothing, first in a transaction, takes SQLite's
 	// write lock as BEGIN IMMEDIATE would.
 	qTakeWriteLock: `UPDATE ` + tableLocks + ` SET tenant = tenant WHERE 0`,

@@ -188,7 +188,7 @@ func BenchmarkScaleBatch(b *testing.B) {
 				ctx := context.Background()
 				recs := float64(2 * n)
 				var insert, raw, store, verify, bare, incr time.Duration
-				var insertWall, rawWall time.Duration
+				var insertWall, rawWall, verifyWall, bareWall time.Duration
 				var peak uint64
 				for b.Loop() {
 					db, s := be.open(b)
@@ -205,12 +205,12 @@ func BenchmarkScaleBatch(b *testing.B) {
 
 					ws := a.Workspace()
 					var rep aims.VerifyReport
-					verify = cpuOf(func() { rep, err = ws.Verify(ctx) })
+					verify, verifyWall = spanOf(func() { rep, err = ws.Verify(ctx) })
 					if err != nil || rep.Records < 2*n {
 						b.Fatalf("Verify = %+v, %v; want %d records", rep, err, 2*n)
 					}
 					var entries, records int
-					bare = cpuOf(func() { entries, records = barePass(b, s, db) })
+					bare, bareWall = spanOf(func() { entries, records = barePass(b, s, db) })
 					if entries != rep.Entries || records != rep.Records {
 						b.Fatalf("bare pass read %d entries and %d records, Verify %d and %d", entries, records, rep.Entries, rep.Records)
 					}
@@ -249,6 +249,7 @@ func BenchmarkScaleBatch(b *testing.B) {
 				b.ReportMetric(float64(peak)/recs, "peak-B/rec")
 				if rawWall > 0 {
 					b.ReportMetric(float64(insertWall)/float64(rawWall), "insert/raw-wall")
+					b.ReportMetric(float64(verifyWall)/float64(max(bareWall, 1)), "verify/bare-wall")
 				}
 			})
 		}

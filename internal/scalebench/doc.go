@@ -28,8 +28,8 @@
 // should not grow with N). Its figures are CPU time (user plus system
 // time of the process, from getrusage: steadier than wall time on a
 // shared machine, but on PostgreSQL the server's CPU is not counted, so
-// insert/raw-wall is the ratio to read there) per stored record, their
-// ratios (insert/raw, verify/bare) and peak-B/rec.
+// insert/raw-wall and verify/bare-wall are the ratios to read there) per
+// stored record, their ratios (insert/raw, verify/bare) and peak-B/rec.
 //
 //	ISO42001_SCALE=10000,100000 go test ./internal/scalebench -run '^$' -bench ScaleBatch -benchtime 1x
 //
