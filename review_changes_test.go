@@ -51,13 +51,13 @@ func TestReviewChangesArePlanned(t *testing.T) {
 	_, err = a.Reviews().Record(ctx, "bob", "mr-1", audit.Outcome{Attendees: []string{"bob", "alice"},
 		Decisions: []string{"Keep the objectives"}, Changes: []string{"Monthly risk review for impact-derived risks"}})
 	must(err)
-	if ok, detail := check(); ok || !strings.Contains(detail, "management review mr-1 decided 1 changes to the AIMS, 0 planned: plan each as a change whose review is mr-1") {
+	if ok, detail := check(); ok || !strings.Contains(detail, "management review mr-1 decided 1 change to the AIMS, 0 planned: plan each as a change whose review is mr-1") {
 		t.Errorf("decided, not planned: %v %q", ok, detail)
 	}
 	ch := &lifecycle.Change{Meta: aims.Meta{ID: "chg-1"}, Title: "Monthly risk review", Purpose: "decided by mr-1",
 		Responsible: "alice", RequestedBy: "alice", Review: "mr-1"}
 	must(aims.Start(ctx, lifecycle.Changes(ws), lifecycle.ChangeWorkflow(), "alice", ch))
-	if ok, detail := check(); !ok || !strings.Contains(detail, "every change to the AIMS a held management review decided is planned (1 from 1 reviews)") {
+	if ok, detail := check(); !ok || !strings.Contains(detail, "every change to the AIMS a held management review decided is planned (1 change from 1 review)") {
 		t.Errorf("decided and planned: %v %q", ok, detail)
 	}
 }

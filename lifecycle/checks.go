@@ -558,8 +558,8 @@ func (o *CheckOptions) changes(ctx context.Context, ws *aims.Workspace) (bool, s
 		total += n
 		reviews++
 		if planned[id] < n && unplanned.Keep() {
-			unplanned.Items = append(unplanned.Items, fmt.Sprintf("management review %s decided %d changes to the AIMS, %d planned: plan each as a change whose review is %s",
-				id, n, planned[id], id))
+			unplanned.Items = append(unplanned.Items, fmt.Sprintf("management review %s decided %s to the AIMS, %d planned: plan each as a change whose review is %s",
+				id, firstfew.Count(n, "change"), planned[id], id))
 		}
 	}
 	if len(cs) == 0 && total == 0 {
@@ -605,9 +605,9 @@ func (o *CheckOptions) changes(ctx context.Context, ws *aims.Workspace) (bool, s
 	if len(fails) > 0 {
 		return false, strings.Join(fails, "; "), nil
 	}
-	detail := fmt.Sprintf("%d changes name their reassessments; the done ones carried them out", len(cs))
+	detail := fmt.Sprintf("%s planned; each names the reassessments it calls for, and the done ones carried them out", firstfew.Count(len(cs), "change"))
 	if total > 0 {
-		detail += fmt.Sprintf("; every change to the AIMS a held management review decided is planned (%d from %d reviews)", total, reviews)
+		detail += fmt.Sprintf("; every change to the AIMS a held management review decided is planned (%s from %s)", firstfew.Count(total, "change"), firstfew.Count(reviews, "review"))
 	}
 	return true, detail, nil
 }

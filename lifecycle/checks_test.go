@@ -112,17 +112,17 @@ func TestChecks(t *testing.T) {
 		}, false, "names no risk or impact reassessment"},
 		{"planned change names them", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{}, func(t *testing.T, ws *aims.Workspace) {
 			create(t, lifecycle.Changes(ws).Create(ctx, "raj", validChange()))
-		}, true, "1 changes name their reassessments"},
+		}, true, "1 change planned; each names the reassessments it calls for"},
 		{"done change not reassessed", lifecycle.CheckChangesReassessed, aims.StageDeployment,
 			lifecycle.CheckOptions{RiskReassessed: reassessedSince(false), ImpactReassessed: reassessedSince(true)}, doneChange, false, "risk risk-7 last assessed before the change"},
 		{"done change without a way to tell", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{}, doneChange, false, "cannot be confirmed as reassessed"},
 		{"done change reassessed", lifecycle.CheckChangesReassessed, aims.StageDeployment,
 			lifecycle.CheckOptions{RiskReassessed: reassessedSince(true), ImpactReassessed: reassessedSince(true)}, doneChange, true, "the done ones carried them out"},
 		{"review change unplanned", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{ReviewChanges: decided(map[string]int{"mr-1": 1})}, nil,
-			false, "management review mr-1 decided 1 changes to the AIMS, 0 planned: plan each as a change whose review is mr-1"},
+			false, "management review mr-1 decided 1 change to the AIMS, 0 planned: plan each as a change whose review is mr-1"},
 		{"review change planned", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{ReviewChanges: decided(map[string]int{"mr-1": 1})}, func(t *testing.T, ws *aims.Workspace) {
 			create(t, lifecycle.Changes(ws).Create(ctx, "raj", reviewChange("mr-1")))
-		}, true, "1 changes name their reassessments; the done ones carried them out; every change to the AIMS a held management review decided is planned (1 from 1 reviews)"},
+		}, true, "1 change planned; each names the reassessments it calls for, and the done ones carried them out; every change to the AIMS a held management review decided is planned (1 change from 1 review)"},
 		{"review changes partly planned", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{ReviewChanges: decided(map[string]int{"mr-1": 2})}, func(t *testing.T, ws *aims.Workspace) {
 			create(t, lifecycle.Changes(ws).Create(ctx, "raj", reviewChange("mr-1")))
 		}, false, "management review mr-1 decided 2 changes to the AIMS, 1 planned"},
@@ -130,7 +130,7 @@ func TestChecks(t *testing.T) {
 			true, "not applicable because no change to the AIMS has been planned or decided"},
 		{"nil hook: a change naming a review passes as before", lifecycle.CheckChangesReassessed, aims.StageDeployment, lifecycle.CheckOptions{}, func(t *testing.T, ws *aims.Workspace) {
 			create(t, lifecycle.Changes(ws).Create(ctx, "raj", reviewChange("mr-1")))
-		}, true, "1 changes name their reassessments; the done ones carried them out"},
+		}, true, "1 change planned; each names the reassessments it calls for, and the done ones carried them out"},
 		// 7.3
 		{"no awareness", lifecycle.CheckAwarenessRecorded, aims.StageDeployment, lifecycle.CheckOptions{}, nil, false, "no awareness activity"},
 		{"awareness of the policy only", lifecycle.CheckAwarenessRecorded, aims.StageDeployment, lifecycle.CheckOptions{}, func(t *testing.T, ws *aims.Workspace) {
@@ -290,7 +290,7 @@ func TestChangesDecidedByReviews(t *testing.T) {
 	mustDo(t, lifecycle.Changes(ws).Create(t.Context(), "raj", c))
 	opts := lifecycle.CheckOptions{ReviewChanges: func(context.Context) (map[string]int, error) { return decided, nil }}
 	ok, detail := runCheck(t, ws, opts, lifecycle.CheckChangesReassessed)
-	if ok || !strings.HasPrefix(detail, "management review mr-1 decided 1 changes to the AIMS, 0 planned: plan each as a change whose review is mr-1; management review mr-4 ") ||
+	if ok || !strings.HasPrefix(detail, "management review mr-1 decided 1 change to the AIMS, 0 planned: plan each as a change whose review is mr-1; management review mr-4 ") ||
 		!strings.Contains(detail, "; management review mr-7 ") || !strings.HasSuffix(detail, "whose review is mr-7 and 5 more") {
 		t.Errorf("= %v %q", ok, detail)
 	}

@@ -3,11 +3,13 @@ package soa
 import (
 	"bufio"
 	"fmt"
-	"github.com/aimsgo/iso42001/internal/mdtext"
 	"io"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/aimsgo/iso42001/internal/firstfew"
+	"github.com/aimsgo/iso42001/internal/mdtext"
 )
 
 // ChangeKind says how a control's entry changed between two versions.
@@ -162,14 +164,7 @@ func (d Delta) summary() string {
 		return "No control changed."
 	}
 	a, r, c := d.Counts()
-	return fmt.Sprintf("%s changed, %s added, %s removed.", plural(c, "control"), plural(a, "control"), plural(r, "control"))
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return fmt.Sprintf("%s changed, %s added, %s removed.", firstfew.Count(c, "control"), firstfew.Count(a, "control"), firstfew.Count(r, "control"))
 }
 
 func orNone(s string) string {

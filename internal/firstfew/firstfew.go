@@ -41,3 +41,12 @@ func (l *List) Join(sep string) string {
 	}
 	return fmt.Sprintf("%s and %d more", strings.Join(l.Items, sep), l.N-len(l.Items))
 }
+
+// Count returns "1 noun" or "n nouns" (a plain s plural: the nouns the
+// checks and reports count, change, control, review, take it).
+func Count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

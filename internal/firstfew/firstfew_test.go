@@ -25,3 +25,11 @@ func TestList(t *testing.T) {
 		t.Errorf("twelve items join to %q with N %d", got, l.N)
 	}
 }
+
+func TestCount(t *testing.T) {
+	for n, want := range map[int]string{0: "0 changes", 1: "1 change", 2: "2 changes"} {
+		if got := Count(n, "change"); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
